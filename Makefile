@@ -1,0 +1,39 @@
+# The two commands: `make run` and `make test`. Both build .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+## Serve the API on http://$${HOST:-127.0.0.1}:$${PORT:-8000} (migrates and loads data/ first).
+run: $(VENV)/.installed
+	$(BIN)/safe-places serve
+
+## Run the whole test suite (PostgreSQL tests skip without a server, unless CI=true).
+test: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest
+
+## Lint, format check and types.
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check app tests bench scripts
+	$(BIN)/ruff format --check app tests bench scripts
+	$(BIN)/mypy
+
+## Benchmarks: look-up speed, server throughput and memory (needs wrk for the server figures).
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/nearest_lookup.py
+	$(BIN)/python bench/server_load.py
+
+clean:
+	rm -rf $(VENV) var

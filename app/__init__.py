@@ -1,0 +1,1 @@
+"""Safe Places: find the nearest Safe Place, in easy read."""

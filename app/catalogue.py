@@ -1,0 +1,225 @@
+"""The in-memory catalogue of active venues that answers nearest look-ups.
+
+The database is the truth; each server process keeps a snapshot of the active
+venues with a spatial index, so a look-up touches neither the ORM nor the disk.
+Every change to the venue table bumps `catalogue_state.revision` in the same
+transaction; a watcher thread compares it with the snapshot's revision every
+`refresh_seconds` and swaps in a new snapshot when it moved. The process that
+made a change refreshes at once (`refresh_if_changed`).
+"""
+
+import logging
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import orjson
+from opening_hours import OpeningHours
+from sqlalchemy import Engine, select
+from sqlmodel import Session
+
+from app.db import current_revision
+from app.geo import PointIndex, bearing_degrees, compass_words, distance_m, walking_minutes
+from app.hours import HoursError, OpeningNow, opening_now, parse_hours
+from app.models.venue import CATEGORY_WORDS, Venue, is_sample_ref
+
+log = logging.getLogger(__name__)
+
+# With open_now=true, look no further than this many nearest venues for open ones.
+MAX_CANDIDATES = 2048
+_UNKNOWN_OPENING = b'"open_now":null,"opening_status":null,"opening_today":null}'
+_PUBLIC_COLUMNS = (
+    "id",
+    "ref",
+    "name",
+    "category",
+    "address",
+    "town",
+    "postcode",
+    "latitude",
+    "longitude",
+    "phone",
+    "photo",
+    "opening_hours",
+)
+VENUE_TABLE = Venue.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    revision: int
+    index: PointIndex
+    latitudes: list[float]
+    longitudes: list[float]
+    hours: list[OpeningHours | None]
+    # Each venue's fixed fields as the start of a JSON object: b'{"id":1,…,'.
+    fragments: list[bytes]
+    towns: dict[str, tuple[float, float]]
+    # The middle of the venues: among equally good place names, prefer nearby ones.
+    centre: tuple[float, float] | None
+
+
+def _fragment(row: Mapping[Any, Any]) -> bytes:
+    fields = {
+        "id": row["id"],
+        "ref": row["ref"],
+        "name": row["name"],
+        "category": row["category"],
+        "kind": CATEGORY_WORDS[row["category"]],
+        "address": row["address"],
+        "town": row["town"],
+        "postcode": row["postcode"],
+        "latitude": row["latitude"],
+        "longitude": row["longitude"],
+        "phone": row["phone"],
+        "photo": row["photo"],
+        "sample": is_sample_ref(row["ref"]),
+    }
+    return orjson.dumps(fields)[:-1] + b","
+
+
+def _hours_or_none(text: str | None, ref: str) -> OpeningHours | None:
+    if not text:
+        return None
+    try:
+        return parse_hours(text)
+    except HoursError:
+        # Stored hours were checked on the way in; if a rule changed since, say
+        # "unknown" rather than guess, and tell the operator.
+        log.warning("venue %s has opening hours that no longer parse", ref)
+        return None
+
+
+def load_snapshot(engine: Engine) -> Snapshot:
+    """Read the active venues (and the revision, first) into a new snapshot."""
+    latitudes: list[float] = []
+    longitudes: list[float] = []
+    hours: list[OpeningHours | None] = []
+    fragments: list[bytes] = []
+    town_points: dict[str, list[float]] = {}
+    with Session(engine) as session:
+        revision = current_revision(session)
+        columns = [VENUE_TABLE.c[name] for name in _PUBLIC_COLUMNS]
+        query = select(*columns).where(VENUE_TABLE.c.active).order_by(VENUE_TABLE.c.id)
+        for row in session.execute(query.execution_options(yield_per=5000)).mappings():
+            latitudes.append(row["latitude"])
+            longitudes.append(row["longitude"])
+            hours.append(_hours_or_none(row["opening_hours"], row["ref"]))
+            fragments.append(_fragment(row))
+            sums = town_points.setdefault(row["town"], [0.0, 0.0, 0.0])
+            sums[0] += row["latitude"]
+            sums[1] += row["longitude"]
+            sums[2] += 1
+    towns = {town: (s[0] / s[2], s[1] / s[2]) for town, s in town_points.items()}
+    centre = (
+        (sum(latitudes) / len(latitudes), sum(longitudes) / len(longitudes)) if latitudes else None
+    )
+    index = PointIndex(latitudes, longitudes)
+    return Snapshot(revision, index, latitudes, longitudes, hours, fragments, towns, centre)
+
+
+class Catalogue:
+    """The current snapshot, kept fresh, and the nearest look-up over it."""
+
+    def __init__(self, engine: Engine, refresh_seconds: float = 1.0) -> None:
+        self._engine = engine
+        self._refresh_seconds = refresh_seconds
+        self._snapshot = load_snapshot(engine)
+        # id(hours) -> (hours, its state now, that state as JSON). Entries are
+        # replaced when they expire, so the dict never outgrows the distinct hours.
+        self._opening: dict[int, tuple[OpeningHours, OpeningNow, bytes]] = {}
+        self._reload_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._watcher: threading.Thread | None = None
+
+    @property
+    def snapshot(self) -> Snapshot:
+        return self._snapshot
+
+    def refresh_if_changed(self) -> bool:
+        """Reload when the database's revision differs from ours; True if it did."""
+        with self._reload_lock:
+            with Session(self._engine) as session:
+                revision = current_revision(session)
+            if revision == self._snapshot.revision:
+                return False
+            self._snapshot = load_snapshot(self._engine)
+            return True
+
+    def start_watching(self) -> None:
+        self._watcher = threading.Thread(target=self._watch, name="catalogue-watcher", daemon=True)
+        self._watcher.start()
+
+    def stop_watching(self) -> None:
+        self._stop.set()
+        if self._watcher:
+            self._watcher.join(timeout=5)
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self._refresh_seconds):
+            try:
+                self.refresh_if_changed()
+            except Exception:
+                # A database that is briefly away must not kill the watcher:
+                # keep serving the last good snapshot and try again.
+                log.exception("could not refresh the venue catalogue")
+
+    def opening(self, hours: OpeningHours | None, now: datetime) -> tuple[OpeningNow | None, bytes]:
+        """A venue's state now and its JSON, cached until the state can change."""
+        if hours is None:
+            return None, _UNKNOWN_OPENING
+        entry = self._opening.get(id(hours))
+        if (
+            entry is not None
+            and entry[0] is hours
+            and entry[1].valid_from <= now < entry[1].valid_until
+        ):
+            return entry[1], entry[2]
+        state = opening_now(hours, now)
+        as_json = orjson.dumps(
+            {
+                "open_now": state.open_now,
+                "opening_status": state.status,
+                "opening_today": state.today,
+            }
+        )[1:]
+        self._opening[id(hours)] = (hours, state, as_json)
+        return state, as_json
+
+    def nearest(
+        self, lat: float, lon: float, limit: int, now: datetime, open_only: bool = False
+    ) -> list[bytes]:
+        """The `limit` nearest active venues (open ones only if asked), as JSON objects."""
+        snap = self._snapshot
+        # The tree orders by distance on a sphere; fetch a few more than needed
+        # and sort by the ellipsoidal distance so near-ties come out right.
+        k = limit * 4 if open_only else limit + 3
+        while True:
+            found = []
+            for position in snap.index.nearest(lat, lon, k):
+                state, state_json = self.opening(snap.hours[position], now)
+                if open_only and (state is None or state.open_now is not True):
+                    continue
+                metres = distance_m(lat, lon, snap.latitudes[position], snap.longitudes[position])
+                found.append((metres, position, state_json))
+            if len(found) >= limit or k >= min(snap.index.size, MAX_CANDIDATES):
+                break
+            k = min(k * 4, MAX_CANDIDATES)
+        found.sort()
+        return [self._venue_json(snap, lat, lon, *item) for item in found[:limit]]
+
+    @staticmethod
+    def _venue_json(
+        snap: Snapshot, lat: float, lon: float, metres: float, position: int, state_json: bytes
+    ) -> bytes:
+        to_lat, to_lon = snap.latitudes[position], snap.longitudes[position]
+        direction = compass_words(bearing_degrees(lat, lon, to_lat, to_lon))
+        return b'%b"distance_m":%d,"walking_minutes":%d,"direction":"%b",%b' % (
+            snap.fragments[position],
+            round(metres),
+            walking_minutes(metres),
+            direction.encode(),
+            state_json,
+        )

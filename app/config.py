@@ -1,0 +1,73 @@
+"""Settings, read from the environment (prefix SAFE_PLACES_)."""
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, BaseModel, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class HelpContact(BaseModel):
+    """A number a person can call, with when to call it, in easy read."""
+
+    name: str
+    number: str
+    when: str
+
+
+DEFAULT_HELP_CONTACTS = [
+    HelpContact(name="Police, emergency", number="999", when="Call 999 if you are in danger now."),
+    HelpContact(
+        name="Police, not an emergency",
+        number="101",
+        when="Call 101 to tell the police about something that has happened.",
+    ),
+    HelpContact(
+        name="Crimestoppers",
+        number="0800 555 111",
+        when="Call Crimestoppers if you do not want to give your name.",
+    ),
+]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SAFE_PLACES_", extra="ignore")
+
+    environment: Literal["development", "production"] = "development"
+    database_url: str = "sqlite:///var/safe_places.db"
+    data_csv: Path = Path("data/safe_places.csv")
+    gazetteer_csv: Path = Path("data/gb_places.csv")
+    # Empty means "generate one per run", which is only allowed in development.
+    secret_key: str = ""
+    help_contacts: list[HelpContact] = Field(default_factory=lambda: list(DEFAULT_HELP_CONTACTS))
+    # How often (seconds) a server checks the shared database for venue changes
+    # made by another instance or by the command line.
+    refresh_seconds: float = Field(default=1.0, gt=0, le=60)
+    # Online geocoding of full postcodes is off by default: it sends what a person
+    # typed to a third party. "nominatim" turns it on.
+    geocoder: Literal["", "nominatim"] = ""
+    geocoder_domain: str = "nominatim.openstreetmap.org"
+    geocoder_scheme: Literal["http", "https"] = "https"
+    geocoder_user_agent: str = "safe-places"
+    host: str = Field(
+        default="127.0.0.1", validation_alias=AliasChoices("HOST", "SAFE_PLACES_HOST")
+    )
+    port: int = Field(default=8000, validation_alias=AliasChoices("PORT", "SAFE_PLACES_PORT"))
+    workers: int = Field(default=1, ge=1, le=64)
+
+    @model_validator(mode="after")
+    def _secret_key_outside_development(self) -> "Settings":
+        if not self.secret_key:
+            if self.environment != "development":
+                raise ValueError("SAFE_PLACES_SECRET_KEY must be set outside development.")
+            self.secret_key = secrets.token_urlsafe(32)
+        elif self.environment != "development" and len(self.secret_key) < 32:
+            raise ValueError("SAFE_PLACES_SECRET_KEY must be a random value of 32+ characters.")
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,64 @@
+"""The database: engine, sessions, migrations and the first load of venues."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, event, update
+from sqlalchemy.engine import make_url
+from sqlmodel import Session, create_engine, func, select
+
+from app.models import CatalogueState, Venue
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; SQLite gets WAL mode, a busy timeout and foreign keys."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    return engine
+
+
+def alembic_config(engine: Engine) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["engine"] = engine
+    return config
+
+
+def migrate(engine: Engine) -> None:
+    """Create the schema, or upgrade it to the newest migration."""
+    command.upgrade(alembic_config(engine), "head")
+
+
+def venue_count(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(Venue)).one()
+
+
+def current_revision(session: Session) -> int:
+    state = session.get(CatalogueState, 1)
+    return state.revision if state else 0
+
+
+def bump_revision(session: Session) -> None:
+    """Mark the venues as changed, inside the caller's transaction."""
+    session.execute(update(CatalogueState).values(revision=CatalogueState.revision + 1))

@@ -1,0 +1,154 @@
+"""Opening hours in plain words. Pure: no FastAPI, no database.
+
+Hours use OpenStreetMap's `opening_hours` syntax and are evaluated in
+Europe/London wall-clock time, so clock changes and public holidays (`PH`) are
+handled by the opening-hours library. Hours that are missing, or that the
+library calls "unknown", give `None`: we never guess whether a place is open.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from opening_hours import OpeningHours, ParserError, State  # type: ignore[attr-defined]
+
+LONDON = ZoneInfo("Europe/London")
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# Look no further ahead than this for the next opening.
+HORIZON = timedelta(days=8)
+
+
+class HoursError(ValueError):
+    """Opening hours that do not follow the OpenStreetMap syntax."""
+
+
+def parse_hours(text: str) -> OpeningHours:
+    """Parse OSM opening hours, or raise HoursError with a short reason."""
+    try:
+        return _parse_cached(text.strip())
+    except (ParserError, SyntaxError, ValueError) as error:
+        where = re.search(r"--> \d+:(\d+)", str(error))
+        at = f" near character {where.group(1)}" if where else ""
+        raise HoursError(
+            f"opening_hours is not in OpenStreetMap format{at}. "
+            f"Write it like this: Mo-Fr 09:00-17:00; Sa 10:00-16:00"
+        ) from None
+
+
+@lru_cache(maxsize=8192)
+def _parse_cached(text: str) -> OpeningHours:
+    # Many venues share the same hours: one parsed object serves them all.
+    return OpeningHours(text, timezone=LONDON, country="GB")
+
+
+def london_now() -> datetime:
+    return datetime.now(LONDON)
+
+
+def clock_words(moment: datetime | time) -> str:
+    """'9am', '5:30pm', 'midday', 'midnight'."""
+    hour, minute = moment.hour, moment.minute
+    if minute == 0 and hour == 0:
+        return "midnight"
+    if minute == 0 and hour == 12:
+        return "midday"
+    suffix = "am" if hour < 12 else "pm"
+    hour12 = hour % 12 or 12
+    return f"{hour12}{suffix}" if minute == 0 else f"{hour12}:{minute:02d}{suffix}"
+
+
+def when_words(moment: datetime, now: datetime) -> str:
+    """'at 5pm', 'tomorrow at 9am', 'on Monday at 9am', 'on 3 March at 9am'."""
+    days_ahead = (moment.date() - now.date()).days
+    # A change at midnight belongs to the evening before: "closes at midnight".
+    if moment.time() == time(0) and days_ahead == 1:
+        days_ahead = 0
+    if days_ahead <= 0:
+        return f"at {clock_words(moment)}"
+    if days_ahead == 1:
+        return f"tomorrow at {clock_words(moment)}"
+    if days_ahead < 7:
+        return f"on {DAY_NAMES[moment.weekday()]} at {clock_words(moment)}"
+    return f"on {moment.day} {moment.strftime('%B')} at {clock_words(moment)}"
+
+
+@dataclass(frozen=True, slots=True)
+class OpeningNow:
+    """Whether a place is open at a moment, in words, and until when that holds."""
+
+    open_now: bool | None
+    status: str | None
+    today: str | None
+    valid_from: datetime
+    valid_until: datetime
+
+
+def _open_spans(hours: OpeningHours, start: datetime, end: datetime) -> list[list[datetime]]:
+    """Open spans overlapping [start, end), merged, each with its true start and end."""
+    # Look a day either side, so a span that began yesterday (or ends tomorrow)
+    # is seen whole, not cut at midnight.
+    spans: list[list[datetime]] = []
+    for a, b, state, _comment in hours.intervals(
+        start - timedelta(days=1), end + timedelta(days=1)
+    ):
+        if state != State.OPEN:
+            continue
+        if spans and spans[-1][1] == a:
+            spans[-1][1] = b
+        else:
+            spans.append([a, b])
+    return [span for span in spans if span[0] < end and span[1] > start]
+
+
+def day_words(hours: OpeningHours, day: date) -> str:
+    """'9am to 5pm', '9am to 1pm and 2pm to 5pm', 'Open all day', 'Closed'.
+
+    A span belongs to the day it starts on: Friday's "5pm to 2am" is not repeated
+    as Saturday's "midnight to 2am".
+    """
+    start = datetime.combine(day, time(0), LONDON)
+    end = datetime.combine(day + timedelta(days=1), time(0), LONDON)
+    spans = _open_spans(hours, start, end)
+    if any(a <= start and b >= end for a, b in spans):
+        return "Open all day"
+    starting_today = [(a, b) for a, b in spans if a >= start]
+    if not starting_today:
+        return "Closed"
+    return " and ".join(f"{clock_words(a)} to {clock_words(b)}" for a, b in starting_today)
+
+
+def opening_now(hours: OpeningHours, now: datetime) -> OpeningNow:
+    """Open now?, "Open now. Closes at 5pm.", today's hours, and how long that stays true."""
+    now = now.astimezone(LONDON)
+    next_midnight = datetime.combine(now.date() + timedelta(days=1), time(0), LONDON)
+    state, _comment = hours.state(now)
+    change = hours.next_change(now)
+    valid_until = min(change, next_midnight) if change else next_midnight
+    if state == State.UNKNOWN:
+        return OpeningNow(None, None, None, now, valid_until)
+    today = day_words(hours, now.date())
+    today_words = {"Open all day": "Open all day today.", "Closed": "Closed today."}.get(
+        today, f"Open today {today}."
+    )
+    if state == State.OPEN:
+        if change is None or change - now > HORIZON:
+            return OpeningNow(
+                True, "Open now. Open all day and night.", today_words, now, valid_until
+            )
+        return OpeningNow(
+            True, f"Open now. Closes {when_words(change, now)}.", today_words, now, valid_until
+        )
+    if change is None or change - now > HORIZON or hours.state(change)[0] != State.OPEN:
+        return OpeningNow(False, "Closed now.", today_words, now, valid_until)
+    return OpeningNow(
+        False, f"Closed now. Opens {when_words(change, now)}.", today_words, now, valid_until
+    )
+
+
+def week_words(hours: OpeningHours, now: datetime) -> list[tuple[str, date, str]]:
+    """The next 7 days from today: (day name, date, hours in words)."""
+    today = now.astimezone(LONDON).date()
+    days = (today + timedelta(days=offset) for offset in range(7))
+    return [(DAY_NAMES[day.weekday()], day, day_words(hours, day)) for day in days]

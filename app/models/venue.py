@@ -1,0 +1,125 @@
+"""The venue table and the shapes a venue takes in the API."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel
+from sqlmodel import Field, SQLModel
+
+SAMPLE_REF_PREFIX = "SAMPLE-"
+
+
+class Category(StrEnum):
+    library = "library"
+    shop = "shop"
+    cafe = "cafe"
+    pharmacy = "pharmacy"
+    community_centre = "community_centre"
+    leisure_centre = "leisure_centre"
+    council_office = "council_office"
+    bank = "bank"
+    church = "church"
+    other = "other"
+
+
+CATEGORY_WORDS = {
+    Category.library: "Library",
+    Category.shop: "Shop",
+    Category.cafe: "Café",
+    Category.pharmacy: "Chemist (pharmacy)",
+    Category.community_centre: "Community centre",
+    Category.leisure_centre: "Leisure centre",
+    Category.council_office: "Council office",
+    Category.bank: "Bank",
+    Category.church: "Church",
+    Category.other: "Other place",
+}
+
+
+class VenueFields(SQLModel):
+    """The columns of the venue file, shared by the table and the API."""
+
+    ref: str = Field(max_length=64, index=True, unique=True)
+    name: str = Field(max_length=200)
+    category: Category = Category.other
+    address: str = Field(max_length=300)
+    town: str = Field(max_length=100)
+    postcode: str = Field(max_length=10, index=True)
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+    phone: str | None = Field(default=None, max_length=40)
+    website: str | None = Field(default=None, max_length=300)
+    opening_hours: str | None = Field(default=None, max_length=500)
+    easy_read: str | None = Field(default=None, max_length=2000)
+    step_free: bool | None = None
+    accessible_toilet: bool | None = None
+    quiet_space: bool | None = None
+    photo: str | None = Field(default=None, max_length=300)
+
+
+class Venue(VenueFields, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    # Withdrawn venues are kept (with their history) but never shown.
+    active: bool = Field(default=True, index=True)
+    last_checked: date | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+def is_sample_ref(ref: str) -> bool:
+    return ref.startswith(SAMPLE_REF_PREFIX)
+
+
+class DayHours(BaseModel):
+    day: str
+    date: date
+    hours: str
+
+
+class Accessibility(BaseModel):
+    step_free: bool | None
+    accessible_toilet: bool | None
+    quiet_space: bool | None
+
+
+class NearestVenue(BaseModel):
+    """One result of a nearest look-up: what a person needs to choose where to go."""
+
+    id: int
+    ref: str
+    name: str
+    category: Category
+    kind: str
+    address: str
+    town: str
+    postcode: str
+    latitude: float
+    longitude: float
+    phone: str | None
+    photo: str | None
+    sample: bool
+    distance_m: int
+    walking_minutes: int
+    direction: str
+    open_now: bool | None
+    opening_status: str | None
+    opening_today: str | None
+
+
+class NearestVenues(BaseModel):
+    venues: list[NearestVenue]
+
+
+class VenueEasyRead(VenueFields):
+    """Everything one venue's page shows, in easy read."""
+
+    id: int
+    kind: str
+    sample: bool
+    open_now: bool | None
+    opening_status: str | None
+    opening_week: list[DayHours] | None
+    accessibility: Accessibility
+    last_checked: date | None
+    easy_read_sentences: list[str]
+    when_you_arrive: list[str]

@@ -1,0 +1,157 @@
+"""Finding a place by name or postcode, offline, without the person's position.
+
+Town and village names come from GeoNames' table of places of 1,000+ people
+(data/gb_places.csv, CC BY 4.0), matched forgivingly (case, punctuation, small
+typos) with rapidfuzz. The venues' own towns and postcodes are searched too.
+An online geocoder for other full postcodes is optional and off by default.
+"""
+
+import csv
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from geopy.exc import GeopyError
+from geopy.geocoders import Nominatim
+from rapidfuzz import fuzz, process, utils
+
+from app.geo import distance_m
+from app.venue_file import POSTCODE
+
+log = logging.getLogger(__name__)
+
+OUTWARD_CODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
+# Below this rapidfuzz WRatio score a name is not offered as a match.
+MIN_SCORE = 80
+# Two answers closer than this are the same place named twice: keep the better one.
+SAME_PLACE_M = 3000
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    area: str
+    latitude: float
+    longitude: float
+    source: str
+
+
+def normalise(text: str) -> str:
+    """Lower case, punctuation and hyphens as spaces, 'st' for 'saint'."""
+    words = utils.default_process(text.replace("-", " ")).split()
+    return " ".join("st" if word in ("saint", "st.") else word for word in words)
+
+
+def match_score(key: str, candidate: str, **_options: object) -> float:
+    """How well a normalised query names a normalised place (0-100)."""
+    if candidate == key:
+        return 100.0
+    if f" {key} " in f" {candidate} ":
+        return 95.0  # whole words: "leamington" in "royal leamington spa"
+    if candidate.startswith(key) and len(key) >= 3:
+        return 90.0  # the start of a name: "strat"
+    score = fuzz.ratio(key, candidate)  # typos: "nuneton"
+    if len(key) >= 5 and len(candidate) > len(key):
+        # A misspelt part of a longer name: "leamingtn" in "royal leamington spa".
+        score = max(score, 0.9 * fuzz.partial_ratio(key, candidate))
+    return score
+
+
+class Gazetteer:
+    """Place names with positions, searched by forgiving match."""
+
+    def __init__(self, places: list[Place]) -> None:
+        self.places = places
+        self._keys = [normalise(place.name) for place in places]
+
+    @classmethod
+    def from_csv(cls, path: Path) -> "Gazetteer":
+        with path.open(encoding="utf-8", newline="") as file:
+            rows = list(csv.DictReader(file))
+        places = [
+            Place(
+                name=row["name"],
+                area=", ".join(part for part in (row["county"], row["country"]) if part),
+                latitude=float(row["latitude"]),
+                longitude=float(row["longitude"]),
+                source="gazetteer",
+            )
+            for row in rows
+        ]
+        return cls(places)
+
+    def search(self, query: str, extra: Sequence[Place] = ()) -> list[tuple[float, Place]]:
+        """(score, place) pairs for good matches among these places and `extra`."""
+        key = normalise(query)
+        if not key:
+            return []
+        places = [*self.places, *extra]
+        keys = [*self._keys, *(normalise(place.name) for place in extra)]
+        found = process.extract(key, keys, scorer=match_score, score_cutoff=MIN_SCORE, limit=50)
+        if not found:
+            return []
+        # Offer only matches nearly as good as the best: "Nuneaton", not also "Eton".
+        best = found[0][1]
+        return [(score, places[position]) for _, score, position in found if score >= best - 8]
+
+
+def rank_places(
+    matches: list[tuple[float, Place]], near: tuple[float, float] | None, limit: int
+) -> list[Place]:
+    """Best score first; among equals, the one nearest the venues; near-duplicates dropped."""
+
+    def closeness(place: Place) -> float:
+        return distance_m(*near, place.latitude, place.longitude) if near else 0.0
+
+    # Among equal scores prefer the gazetteer's entry (it names the county), then nearness.
+    ordered = sorted(
+        matches,
+        key=lambda m: (-m[0], m[1].source != "gazetteer", closeness(m[1])),
+    )
+    chosen: list[Place] = []
+    for _, place in ordered:
+        if any(
+            distance_m(place.latitude, place.longitude, other.latitude, other.longitude)
+            < SAME_PLACE_M
+            for other in chosen
+        ):
+            continue
+        chosen.append(place)
+        if len(chosen) == limit:
+            break
+    return chosen
+
+
+def postcode_key(query: str) -> tuple[str, str] | None:
+    """('full', 'CV34 4AB') or ('outward', 'CV34') when the query looks like a postcode."""
+    squeezed = " ".join(query.upper().split())
+    match = POSTCODE.match(squeezed)
+    if match:
+        return "full", f"{match.group(1)} {match.group(2)}"
+    if OUTWARD_CODE.match(squeezed):
+        return "outward", squeezed
+    return None
+
+
+class OnlineGeocoder:
+    """Full postcodes through an online geocoder (Nominatim via geopy), when configured."""
+
+    def __init__(self, domain: str, scheme: str, user_agent: str, timeout: float = 5.0) -> None:
+        self._geocoder = Nominatim(
+            user_agent=user_agent, domain=domain, scheme=scheme, timeout=timeout
+        )
+
+    def postcode(self, postcode: str) -> Place | None:
+        try:
+            location = self._geocoder.geocode(
+                {"postalcode": postcode}, country_codes="gb", exactly_one=True
+            )
+        except GeopyError as error:
+            # Never log the postcode itself: it says where the person is.
+            log.warning("online geocoder failed: %s", type(error).__name__)
+            return None
+        if location is None:
+            return None
+        return Place(postcode, "", location.latitude, location.longitude, "geocoder")

@@ -1,0 +1,69 @@
+"""Finding a place by name or postcode, for people who do not share their position."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from app.deps import CatalogueDep, GazetteerDep, GeocoderDep, SessionDep
+from app.models import Venue
+from app.places import Place, postcode_key, rank_places
+
+router = APIRouter(prefix="/api/places", tags=["places"])
+
+
+class PlaceOut(BaseModel):
+    name: str
+    area: str
+    latitude: float
+    longitude: float
+    source: str
+
+
+class Places(BaseModel):
+    places: list[PlaceOut]
+    attribution: str = "Place names © GeoNames, CC BY 4.0"
+
+
+def _venue_postcode(session: Session, kind: str, code: str) -> Place | None:
+    pattern = code if kind == "full" else f"{code} %"
+    row = session.exec(
+        select(func.avg(Venue.latitude), func.avg(Venue.longitude), func.min(Venue.town)).where(
+            Venue.active,
+            Venue.postcode.like(pattern),  # type: ignore[attr-defined]
+        )
+    ).one()
+    if row[0] is None:
+        return None
+    return Place(code, row[2], float(row[0]), float(row[1]), "venue_postcode")
+
+
+@router.get("", response_model=Places)
+def find_places(
+    session: SessionDep,
+    catalogue: CatalogueDep,
+    gazetteer: GazetteerDep,
+    geocoder: GeocoderDep,
+    q: Annotated[
+        str,
+        Query(min_length=2, max_length=100, description="A town, village or postcode."),
+    ],
+    limit: Annotated[int, Query(ge=1, le=10)] = 5,
+) -> Places:
+    """Towns, villages and postcodes matching what was typed; typos and case forgiven."""
+    postcode = postcode_key(q)
+    if postcode:
+        place = _venue_postcode(session, *postcode)
+        if place is None and geocoder is not None and postcode[0] == "full":
+            place = geocoder.postcode(postcode[1])
+        if place is not None:
+            return Places(places=[PlaceOut(**vars(place))])
+    towns = [
+        Place(town, "", lat, lon, "venue_town")
+        for town, (lat, lon) in catalogue.snapshot.towns.items()
+    ]
+    centre = catalogue.snapshot.centre
+    found = rank_places(gazetteer.search(q, towns), centre, limit)
+    return Places(places=[PlaceOut(**vars(place)) for place in found])

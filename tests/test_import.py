@@ -1,0 +1,76 @@
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from app.db import current_revision
+from app.importer import import_venue_file
+from app.models import Venue
+from app.venue_file import VenueFileError
+from tests.conftest import HEADER, load, venue_row
+
+
+def venues(engine: Engine) -> dict[str, Venue]:
+    with Session(engine) as session:
+        return {venue.ref: venue for venue in session.exec(select(Venue)).all()}
+
+
+def revision(engine: Engine) -> int:
+    with Session(engine) as session:
+        return current_revision(session)
+
+
+def test_import_adds_venues_and_bumps_the_revision(engine: Engine) -> None:
+    load(engine, HEADER + venue_row("A-1", 52.28, -1.58) + venue_row("A-2", 52.29, -1.59))
+    stored = venues(engine)
+    assert set(stored) == {"A-1", "A-2"}
+    assert stored["A-1"].latitude == 52.28
+    assert stored["A-1"].active is True
+    assert revision(engine) == 1
+
+
+def test_reimport_updates_by_ref_and_never_duplicates(engine: Engine) -> None:
+    load(engine, HEADER + venue_row("A-1", 52.28, -1.58) + venue_row("A-2", 52.29, -1.59))
+    first_id = venues(engine)["A-1"].id
+    with Session(engine) as session:
+        summary = import_venue_file(
+            session,
+            HEADER + venue_row("A-1", 52.30, -1.50, name="New name") + venue_row("A-3", 52.3, -1.6),
+        )
+    assert (summary.added, summary.updated) == (1, 1)
+    stored = venues(engine)
+    assert set(stored) == {"A-1", "A-2", "A-3"}
+    assert stored["A-1"].id == first_id
+    assert stored["A-1"].name == "New name"
+    assert stored["A-1"].latitude == 52.30
+
+
+def test_one_bad_row_imports_nothing_and_keeps_what_was_there(engine: Engine) -> None:
+    load(engine, HEADER + venue_row("A-1", 52.28, -1.58, name="Original"))
+    before = revision(engine)
+    bad_file = (
+        HEADER
+        + venue_row("A-1", 52.28, -1.58, name="Changed")
+        + venue_row("A-2", 52.29, -1.59)
+        + venue_row("A-3", 52.29, -1.59, postcode="nope")
+    )
+    with Session(engine) as session, pytest.raises(VenueFileError) as caught:
+        import_venue_file(session, bad_file)
+    assert [error.line for error in caught.value.errors] == [4]
+    stored = venues(engine)
+    assert set(stored) == {"A-1"}
+    assert stored["A-1"].name == "Original"
+    assert revision(engine) == before
+
+
+def test_a_dry_run_reports_and_writes_nothing(engine: Engine) -> None:
+    load(engine, HEADER + venue_row("A-1", 52.28, -1.58))
+    with Session(engine) as session:
+        summary = import_venue_file(
+            session,
+            HEADER + venue_row("A-1", 52.3, -1.5) + venue_row("A-2", 52.3, -1.5),
+            dry_run=True,
+        )
+    assert (summary.added, summary.updated, summary.dry_run) == (1, 1, True)
+    assert set(venues(engine)) == {"A-1"}
+    assert venues(engine)["A-1"].latitude == 52.28
+    assert revision(engine) == 1
