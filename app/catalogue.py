@@ -10,6 +10,7 @@ made a change refreshes at once (`refresh_if_changed`).
 
 import logging
 import threading
+from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,7 +22,13 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 from app.db import current_revision
-from app.geo import PointIndex, bearing_degrees, compass_words, distance_m, walking_minutes
+from app.geo import (
+    COMPASS_POINTS,
+    PointIndex,
+    compass_point,
+    distance_and_bearing,
+    walking_minutes,
+)
 from app.hours import HoursError, OpeningNow, opening_now, parse_hours
 from app.models.venue import CATEGORY_WORDS, Venue, is_sample_ref
 
@@ -29,6 +36,9 @@ log = logging.getLogger(__name__)
 
 # With open_now=true, look no further than this many nearest venues for open ones.
 MAX_CANDIDATES = 2048
+# Sphere and ellipsoid distances differ by at most about 0.5 %.
+NEAR_TIE = 0.006
+_COMPASS_JSON = tuple(word.encode() for word in COMPASS_POINTS)
 _UNKNOWN_OPENING = b'"open_now":null,"opening_status":null,"opening_today":null}'
 _PUBLIC_COLUMNS = (
     "id",
@@ -47,15 +57,44 @@ _PUBLIC_COLUMNS = (
 VENUE_TABLE = Venue.__table__  # type: ignore[attr-defined]
 
 
+class PackedBytes:
+    """Many short byte strings in one buffer: about 40 bytes less per item than a list.
+
+    At 100k venues that is 4 MB of a server's memory for the same JSON.
+    """
+
+    def __init__(self) -> None:
+        self._building = bytearray()
+        self._buffer = b""
+        self._ends = array("Q")
+
+    def append(self, item: bytes) -> None:
+        self._building += item
+        self._ends.append(len(self._building))
+
+    def freeze(self) -> "PackedBytes":
+        """Finish appending: one exact-size immutable buffer from here on."""
+        self._buffer, self._building = bytes(self._building), bytearray()
+        return self
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def __getitem__(self, position: int) -> bytes:
+        start = self._ends[position - 1] if position else 0
+        return self._buffer[start : self._ends[position]]
+
+
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     revision: int
     index: PointIndex
-    latitudes: list[float]
-    longitudes: list[float]
+    # Compact arrays of doubles rather than lists of float objects (8 vs 32 bytes).
+    latitudes: array
+    longitudes: array
     hours: list[OpeningHours | None]
     # Each venue's fixed fields as the start of a JSON object: b'{"id":1,…,'.
-    fragments: list[bytes]
+    fragments: PackedBytes
     towns: dict[str, tuple[float, float]]
     # The middle of the venues: among equally good place names, prefer nearby ones.
     centre: tuple[float, float] | None
@@ -94,10 +133,10 @@ def _hours_or_none(text: str | None, ref: str) -> OpeningHours | None:
 
 def load_snapshot(engine: Engine) -> Snapshot:
     """Read the active venues (and the revision, first) into a new snapshot."""
-    latitudes: list[float] = []
-    longitudes: list[float] = []
+    latitudes = array("d")
+    longitudes = array("d")
     hours: list[OpeningHours | None] = []
-    fragments: list[bytes] = []
+    fragments = PackedBytes()
     town_points: dict[str, list[float]] = {}
     with Session(engine) as session:
         revision = current_revision(session)
@@ -117,7 +156,9 @@ def load_snapshot(engine: Engine) -> Snapshot:
         (sum(latitudes) / len(latitudes), sum(longitudes) / len(longitudes)) if latitudes else None
     )
     index = PointIndex(latitudes, longitudes)
-    return Snapshot(revision, index, latitudes, longitudes, hours, fragments, towns, centre)
+    return Snapshot(
+        revision, index, latitudes, longitudes, hours, fragments.freeze(), towns, centre
+    )
 
 
 class Catalogue:
@@ -191,35 +232,53 @@ class Catalogue:
     def nearest(
         self, lat: float, lon: float, limit: int, now: datetime, open_only: bool = False
     ) -> list[bytes]:
-        """The `limit` nearest active venues (open ones only if asked), as JSON objects."""
-        snap = self._snapshot
-        # The tree orders by distance on a sphere; fetch a few more than needed
-        # and sort by the ellipsoidal distance so near-ties come out right.
-        k = limit * 4 if open_only else limit + 3
-        while True:
-            found = []
-            for position in snap.index.nearest(lat, lon, k):
-                state, state_json = self.opening(snap.hours[position], now)
-                if open_only and (state is None or state.open_now is not True):
-                    continue
-                metres = distance_m(lat, lon, snap.latitudes[position], snap.longitudes[position])
-                found.append((metres, position, state_json))
-            if len(found) >= limit or k >= min(snap.index.size, MAX_CANDIDATES):
-                break
-            k = min(k * 4, MAX_CANDIDATES)
-        found.sort()
-        return [self._venue_json(snap, lat, lon, *item) for item in found[:limit]]
+        """The `limit` nearest active venues (open ones only if asked), as JSON objects.
 
-    @staticmethod
-    def _venue_json(
-        snap: Snapshot, lat: float, lon: float, metres: float, position: int, state_json: bytes
-    ) -> bytes:
-        to_lat, to_lon = snap.latitudes[position], snap.longitudes[position]
-        direction = compass_words(bearing_degrees(lat, lon, to_lat, to_lon))
-        return b'%b"distance_m":%d,"walking_minutes":%d,"direction":"%b",%b' % (
-            snap.fragments[position],
-            round(metres),
-            walking_minutes(metres),
-            direction.encode(),
-            state_json,
+        This is the hot path: it touches no database and no ORM, computes
+        distances for only the few candidates the tree returns, and joins
+        pre-serialised JSON.
+        """
+        snap = self._snapshot
+        chords, positions = self._candidates(snap, lat, lon, limit, now, open_only)
+        if not positions:
+            return []
+        # The tree ranks on a sphere; the Earth is not one. Candidates within
+        # NEAR_TIE of the last place are re-ranked by the ellipsoidal distance;
+        # the rest (almost always none) are dropped without computing it.
+        cutoff = chords[min(limit, len(chords)) - 1] * (1 + NEAR_TIE)
+        lats, lons = snap.latitudes, snap.longitudes
+        ranked = sorted(
+            (*distance_and_bearing(lat, lon, lats[p], lons[p]), p)
+            for chord, p in zip(chords, positions, strict=True)
+            if chord <= cutoff
         )
+        fragments, hours = snap.fragments, snap.hours
+        return [
+            b'%b"distance_m":%d,"walking_minutes":%d,"direction":"%b",%b'
+            % (
+                fragments[p],
+                round(metres),
+                walking_minutes(metres),
+                _COMPASS_JSON[compass_point(bearing)],
+                self.opening(hours[p], now)[1],
+            )
+            for metres, bearing, p in ranked[:limit]
+        ]
+
+    def _candidates(
+        self, snap: Snapshot, lat: float, lon: float, limit: int, now: datetime, open_only: bool
+    ) -> tuple[list[float], list[int]]:
+        """Chords and positions of the nearest venues (open ones, if asked), nearest first."""
+        if not open_only:
+            return snap.index.nearest(lat, lon, limit + 2)
+        k = limit * 4
+        while True:
+            chords, positions = snap.index.nearest(lat, lon, k)
+            keep = [
+                i
+                for i, p in enumerate(positions)
+                if (state := self.opening(snap.hours[p], now)[0]) is not None and state.open_now
+            ]
+            if len(keep) >= limit or k >= min(snap.index.size, MAX_CANDIDATES):
+                return [chords[i] for i in keep], [positions[i] for i in keep]
+            k = min(k * 4, MAX_CANDIDATES)

@@ -22,23 +22,25 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def get_catalogue(request: Request) -> Catalogue:
+# Look-ups of app state are `async def`: FastAPI runs a plain `def` dependency in
+# a worker thread, which costs more than the whole nearest look-up.
+async def get_catalogue(request: Request) -> Catalogue:
     return request.app.state.catalogue
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_gazetteer(request: Request) -> Gazetteer:
+async def get_gazetteer(request: Request) -> Gazetteer:
     return request.app.state.gazetteer
 
 
-def get_geocoder(request: Request) -> OnlineGeocoder | None:
+async def get_geocoder(request: Request) -> OnlineGeocoder | None:
     return request.app.state.geocoder
 
 
-def get_now() -> datetime:
+async def get_now() -> datetime:
     """The time now in Europe/London (a dependency, so tests can set the clock)."""
     return london_now()
 

@@ -13,8 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from geopy.exc import GeopyError
-from geopy.geocoders import Nominatim
 from rapidfuzz import fuzz, process, utils
 
 from app.geo import distance_m
@@ -139,11 +137,16 @@ class OnlineGeocoder:
     """Full postcodes through an online geocoder (Nominatim via geopy), when configured."""
 
     def __init__(self, domain: str, scheme: str, user_agent: str, timeout: float = 5.0) -> None:
+        # Imported here: geopy's geocoders cost memory in every server that never uses them.
+        from geopy.geocoders import Nominatim
+
         self._geocoder = Nominatim(
             user_agent=user_agent, domain=domain, scheme=scheme, timeout=timeout
         )
 
     def postcode(self, postcode: str) -> Place | None:
+        from geopy.exc import GeopyError
+
         try:
             location = self._geocoder.geocode(
                 {"postalcode": postcode}, country_codes="gb", exactly_one=True

@@ -119,7 +119,7 @@ class Clock:
     def __init__(self) -> None:
         self.now: datetime | None = None
 
-    def __call__(self) -> datetime:
+    async def __call__(self) -> datetime:
         return self.now or datetime.now(LONDON)
 
 

@@ -61,7 +61,7 @@ def test_point_index_matches_a_brute_force_ranking() -> None:
     index = PointIndex([p[0] for p in points], [p[1] for p in points])
     for lat, lon in uk_points(50, seed=4):
         by_distance = sorted(range(len(points)), key=lambda i: geodesic((lat, lon), points[i]).m)
-        found = index.nearest(lat, lon, 5)
+        _, found = index.nearest(lat, lon, 5)
         assert len(found) == 5
         # Sphere and ellipsoid may swap near-ties, never anything further apart.
         fifth = geodesic((lat, lon), points[by_distance[4]]).m
@@ -71,7 +71,7 @@ def test_point_index_matches_a_brute_force_ranking() -> None:
 
 
 def test_point_index_with_few_or_no_points() -> None:
-    assert PointIndex([], []).nearest(*WARWICK, 5) == []
+    assert PointIndex([], []).nearest(*WARWICK, 5) == ([], [])
     one = PointIndex([52.0], [-1.0])
-    assert one.nearest(*WARWICK, 5) == [0]
-    assert one.nearest(*WARWICK, 1) == [0]
+    assert one.nearest(*WARWICK, 5)[1] == [0]
+    assert one.nearest(*WARWICK, 1)[1] == [0]
