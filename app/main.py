@@ -7,6 +7,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 
 from app.catalogue import Catalogue
 from app.config import Settings, get_settings
@@ -56,7 +57,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         install_access_log_filter()
         app.state.settings = settings
         app.state.engine = make_engine(settings.database_url)
-        app.state.catalogue = Catalogue(app.state.engine, settings.refresh_seconds)
+        try:
+            app.state.catalogue = Catalogue(app.state.engine, settings.refresh_seconds)
+        except DBAPIError as error:
+            raise RuntimeError(
+                "The database is not ready: run `safe-places migrate` first "
+                "(`safe-places serve` and `make run` do it for you). "
+                f"The database said: {error.orig}"
+            ) from error
         app.state.catalogue.start_watching()
         app.state.gazetteer = Gazetteer.from_csv(settings.gazetteer_csv)
         app.state.geocoder = (

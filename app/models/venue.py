@@ -3,6 +3,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
+import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlmodel import Field, SQLModel
 
@@ -41,7 +42,17 @@ class VenueFields(SQLModel):
 
     ref: str = Field(max_length=64, index=True, unique=True)
     name: str = Field(max_length=200)
-    category: Category = Category.other
+    category: Category = Field(
+        default=Category.other,
+        # Stored as text (not a native enum), so a new category needs no ALTER TYPE.
+        sa_type=sa.Enum(
+            Category,
+            name="category",
+            native_enum=False,
+            length=32,
+            values_callable=lambda kinds: [kind.value for kind in kinds],
+        ),
+    )
     address: str = Field(max_length=300)
     town: str = Field(max_length=100)
     postcode: str = Field(max_length=10, index=True)

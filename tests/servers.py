@@ -1,0 +1,66 @@
+"""Real server processes for end-to-end tests: `safe-places serve` on a free port."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def running_server(database_url: str, log: Path, **env: str) -> Iterator[httpx.Client]:
+    """Start `safe-places serve`, wait until /healthz answers, and stop it afterwards."""
+    port = free_port()
+    environment = {
+        **os.environ,
+        "SAFE_PLACES_DATABASE_URL": database_url,
+        "SAFE_PLACES_REFRESH_SECONDS": "0.5",
+        "PORT": str(port),
+        **env,
+    }
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [str(BIN / "safe-places"), "serve"], env=environment, stdout=output, stderr=output
+        )
+        client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if client.get("/healthz").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the server did not start:\n{log.read_text()}")
+                time.sleep(0.2)
+            yield client
+        finally:
+            client.close()
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def safe_places(*args: str, database_url: str, stdin: str | None = None):
+    """Run the `safe-places` command line; returns the CompletedProcess."""
+    return subprocess.run(
+        [str(BIN / "safe-places"), *args],
+        env={**os.environ, "SAFE_PLACES_DATABASE_URL": database_url},
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

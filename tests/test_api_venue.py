@@ -1,0 +1,108 @@
+from datetime import datetime
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+
+from app.hours import LONDON
+from tests.conftest import HEADER, Clock, load, venue_row
+
+
+def venue_id(engine: Engine, ref: str) -> int:
+    with engine.connect() as conn:
+        return conn.execute(
+            text("SELECT id FROM venue WHERE ref = :ref"), {"ref": ref}
+        ).scalar_one()
+
+
+def test_venue_page_has_everything_in_easy_read(engine: Engine, make_client, clock: Clock) -> None:
+    load(
+        engine,
+        HEADER
+        + venue_row(
+            "L-1",
+            52.2823,
+            -1.5849,
+            name="Warwick Library",
+            category="library",
+            phone="01632 960001",
+            opening_hours="Mo-Fr 09:00-17:00; Sa 10:00-16:00",
+            easy_read="This is a library. Go to the front desk. Staff will help you.",
+            step_free="yes",
+            accessible_toilet="no",
+            quiet_space="",
+        ),
+    )
+    clock.now = datetime(2026, 11, 27, 18, 0, tzinfo=LONDON)  # Friday evening
+    body = make_client().get(f"/api/venues/{venue_id(engine, 'L-1')}").json()
+    assert body["name"] == "Warwick Library"
+    assert body["kind"] == "Library"
+    assert body["phone"] == "01632 960001"
+    assert body["open_now"] is False
+    assert body["opening_status"] == "Closed now. Opens tomorrow at 10am."
+    assert [day["day"] for day in body["opening_week"]][:3] == ["Friday", "Saturday", "Sunday"]
+    assert [day["hours"] for day in body["opening_week"]][:3] == [
+        "9am to 5pm",
+        "10am to 4pm",
+        "Closed",
+    ]
+    assert body["accessibility"] == {
+        "step_free": True,
+        "accessible_toilet": False,
+        "quiet_space": None,
+    }
+    assert body["easy_read_sentences"] == [
+        "This is a library.",
+        "Go to the front desk.",
+        "Staff will help you.",
+    ]
+    assert any("help card" in step for step in body["when_you_arrive"])
+    assert body["sample"] is False
+    assert body["last_checked"] is None
+
+
+def test_unknown_hours_are_null_not_guessed(engine: Engine, make_client) -> None:
+    load(engine, HEADER + venue_row("U-1", 52.2823, -1.5849, opening_hours=""))
+    body = make_client().get(f"/api/venues/{venue_id(engine, 'U-1')}").json()
+    assert (body["open_now"], body["opening_status"], body["opening_week"]) == (None, None, None)
+
+
+def test_sample_venues_say_so(client: TestClient) -> None:
+    first = client.get("/api/venues/nearest", params={"lat": 52.28, "lon": -1.58}).json()
+    venue = client.get(f"/api/venues/{first['venues'][0]['id']}").json()
+    assert venue["sample"] is True
+    assert venue["ref"].startswith("SAMPLE-")
+
+
+def test_every_sample_sentence_is_easy_read(client: TestClient) -> None:
+    """15 words at most, in the venue's text and in what we add."""
+    found = client.get("/api/venues/nearest", params={"lat": 52.3, "lon": -1.5, "limit": 50})
+    for summary in found.json()["venues"]:
+        venue = client.get(f"/api/venues/{summary['id']}").json()
+        for sentence in venue["easy_read_sentences"] + venue["when_you_arrive"]:
+            assert len(sentence.split()) <= 15, sentence
+        assert venue["opening_status"] is None or len(venue["opening_status"].split()) <= 15
+
+
+def test_withdrawn_venues_are_not_shown(engine: Engine, make_client) -> None:
+    load(engine, HEADER + venue_row("W-1", 52.2823, -1.5849))
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE venue SET active = false WHERE ref = 'W-1'"))
+    response = make_client().get(f"/api/venues/{venue_id(engine, 'W-1')}")
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "message"),
+    [
+        ("/api/venues/999999", 404, "There is no Safe Place with id 999999."),
+        ("/api/venues/0", 422, "venue_id: Input should be greater than or equal to 1"),
+        ("/api/venues/99999999999", 422, "venue_id: Input should be less than or equal to"),
+        ("/api/venues/abc", 422, "venue_id: Input should be a valid integer"),
+    ],
+)
+def test_missing_or_malformed_ids(client: TestClient, path: str, status: int, message: str) -> None:
+    response = client.get(path)
+    assert response.status_code == status
+    body = response.json()
+    assert (body.get("message") or body["detail"]).startswith(message)

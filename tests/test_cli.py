@@ -1,0 +1,66 @@
+import json
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from app.venue_file import read_venue_file
+from tests.conftest import HEADER, SAMPLE_CSV, load_sample, venue_row
+from tests.servers import safe_places
+
+
+def test_import_reports_every_bad_line_and_imports_nothing(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        HEADER
+        + venue_row("OK-1", 52.28, -1.58)
+        + venue_row("BAD-1", -1.58, 52.28)
+        + venue_row("OK-1", 52.28, -1.58, opening_hours="sometimes")
+    )
+    result = safe_places("import", str(bad), database_url=database_url)
+    assert result.returncode == 1
+    assert "nothing was imported" in result.stderr
+    assert "line 3: latitude -1.58 is outside the UK" in result.stderr
+    assert "line 4: ref OK-1 is already used on line 2" in result.stderr
+    assert "line 4: opening_hours is not in OpenStreetMap format" in result.stderr
+    exported = safe_places("export", database_url=database_url)
+    assert exported.stdout.strip() == HEADER.strip()
+
+
+def test_import_twice_then_export_round_trips(engine: Engine, database_url: str) -> None:
+    for _ in range(2):
+        result = safe_places("import", str(SAMPLE_CSV), database_url=database_url)
+        assert result.returncode == 0, result.stderr
+    assert "added 0 venue(s) and updated" in result.stdout
+    exported = safe_places("export", "--format", "csv", database_url=database_url).stdout
+    original = sorted(read_venue_file(SAMPLE_CSV.read_bytes()), key=lambda row: row["ref"])
+    assert read_venue_file(exported) == original
+
+
+def test_dry_run_changes_nothing(engine: Engine, database_url: str) -> None:
+    result = safe_places("import", str(SAMPLE_CSV), "--dry-run", database_url=database_url)
+    assert result.returncode == 0
+    assert "would add" in result.stdout
+    assert "nothing was written" in result.stdout
+    assert safe_places("export", database_url=database_url).stdout.strip() == HEADER.strip()
+
+
+def test_export_geojson(engine: Engine, database_url: str) -> None:
+    load_sample(engine)
+    collection = json.loads(
+        safe_places("export", "--format", "geojson", database_url=database_url).stdout
+    )
+    assert collection["type"] == "FeatureCollection"
+    first = collection["features"][0]
+    assert first["geometry"]["type"] == "Point"
+    lon, lat = first["geometry"]["coordinates"]
+    assert -2 < lon < -1 and 52 < lat < 53
+
+
+def test_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    result = safe_places(
+        "import", str(tmp_path / "nope.csv"), database_url=f"sqlite:///{tmp_path}/x.db"
+    )
+    assert result.returncode == 2
+    assert "does not exist" in result.stderr
