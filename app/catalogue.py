@@ -23,9 +23,9 @@ from sqlmodel import Session
 
 from app.db import current_revision
 from app.geo import (
-    COMPASS_POINTS,
+    NEARBY_MINUTES,
     PointIndex,
-    compass_point,
+    direction_words,
     distance_and_bearing,
     walking_minutes,
 )
@@ -38,7 +38,6 @@ log = logging.getLogger(__name__)
 MAX_CANDIDATES = 2048
 # Sphere and ellipsoid distances differ by at most about 0.5 %.
 NEAR_TIE = 0.006
-_COMPASS_JSON = tuple(word.encode() for word in COMPASS_POINTS)
 _UNKNOWN_OPENING = b'"open_now":null,"opening_status":null,"opening_today":null}'
 _PUBLIC_COLUMNS = (
     "id",
@@ -55,6 +54,16 @@ _PUBLIC_COLUMNS = (
     "opening_hours",
 )
 VENUE_TABLE = Venue.__table__  # type: ignore[attr-defined]
+
+
+def _walk_json(metres: float) -> bytes:
+    minutes = walking_minutes(metres)
+    if minutes is None:
+        return b'"walking_minutes":null,"nearby":false'
+    return b'"walking_minutes":%d,"nearby":%b' % (
+        minutes,
+        b"true" if minutes <= NEARBY_MINUTES else b"false",
+    )
 
 
 class PackedBytes:
@@ -254,12 +263,12 @@ class Catalogue:
         )
         fragments, hours = snap.fragments, snap.hours
         return [
-            b'%b"distance_m":%d,"walking_minutes":%d,"direction":"%b",%b'
+            b'%b"distance_m":%d,%b,"direction":"%b",%b'
             % (
                 fragments[p],
                 round(metres),
-                walking_minutes(metres),
-                _COMPASS_JSON[compass_point(bearing)],
+                _walk_json(metres),
+                direction_words(metres, bearing).encode(),
                 self.opening(hours[p], now)[1],
             )
             for metres, bearing, p in ranked[:limit]

@@ -7,13 +7,13 @@ from typing import Annotated
 
 import orjson
 import typer
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
 from app.bootstrap import prepare_database
 from app.config import get_settings
-from app.db import make_engine, migrate
+from app.db import make_engine, migrate, sqlite_file_missing
 from app.importer import import_venue_file
 from app.models import Venue
 from app.venue_file import VenueFileError, geojson_feature_collection, write_venue_file
@@ -72,8 +72,14 @@ def import_command(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only; change nothing.")] = False,
 ) -> None:
     """Load or update venues from a CSV file, matched by ref. All rows or none."""
-    engine = _engine()
-    migrate(engine)
+    url = get_settings().database_url
+    if not dry_run:
+        engine = make_engine(url)
+        migrate(engine)
+    elif sqlite_file_missing(url) or not inspect(engine := make_engine(url)).has_table("venue"):
+        # A dry run changes nothing, not even the schema: compare with no venues.
+        engine = make_engine("sqlite://")
+        migrate(engine)
     with Session(engine) as session:
         try:
             summary = import_venue_file(session, path.read_bytes(), dry_run=dry_run)
@@ -83,10 +89,8 @@ def import_command(
                 typer.echo(f"  {problem}", err=True)
             raise typer.Exit(1) from None
         except DBAPIError as error:
-            typer.echo(
-                f"{path}: nothing was imported; the database refused it: {error.orig or error}",
-                err=True,
-            )
+            message = f"nothing was imported; the database refused it: {error.orig or error}"
+            typer.echo(f"{path}: {message}", err=True)
             raise typer.Exit(1) from None
     typer.echo(f"{path}: {summary}")
 

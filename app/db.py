@@ -56,6 +56,17 @@ def migrate(engine: Engine) -> None:
     command.upgrade(alembic_config(engine), "head")
 
 
+def sqlite_file_missing(url: str) -> bool:
+    """True for a SQLite URL whose file does not exist yet (connecting would create it)."""
+    parsed = make_url(url)
+    return (
+        parsed.get_backend_name() == "sqlite"
+        and bool(parsed.database)
+        and parsed.database != ":memory:"
+        and not Path(str(parsed.database)).exists()
+    )
+
+
 def venue_count(session: Session) -> int:
     return session.exec(select(func.count()).select_from(Venue)).one()
 

@@ -40,6 +40,13 @@ COMPASS_POINTS = (
 # so a walk is about 1.25 times the distance as the crow flies.
 WALKING_METRES_PER_MINUTE = 80.0
 ROUTE_FACTOR = 1.25
+# Further than this (over an hour's walk) a place is not offered as a walk at all.
+MAX_WALK_M = 5000.0
+# Within this a place is "nearby": the national Safe Places app offers to ring
+# 101 when nothing open is within a 15-minute walk.
+NEARBY_MINUTES = 15
+# Closer than this, "north-east" means nothing: you are there.
+HERE_M = 20.0
 
 
 def distance_and_bearing(lat1: float, lon1: float, lat2: float, lon2: float) -> tuple[float, float]:
@@ -96,9 +103,16 @@ def compass_words(bearing: float) -> str:
     return COMPASS_POINTS[compass_point(bearing)]
 
 
-def walking_minutes(metres: float) -> int:
-    """Minutes' walk, rounded up, never less than 1."""
+def walking_minutes(metres: float) -> int | None:
+    """Minutes' walk, rounded up, never less than 1; None when too far to walk."""
+    if metres > MAX_WALK_M:
+        return None
     return max(1, math.ceil(metres * ROUTE_FACTOR / WALKING_METRES_PER_MINUTE))
+
+
+def direction_words(metres: float, bearing: float) -> str:
+    """'north-east', or 'here' when the place is where you are."""
+    return "here" if metres < HERE_M else COMPASS_POINTS[compass_point(bearing)]
 
 
 def unit_vectors(latitudes: Sequence[float], longitudes: Sequence[float]) -> np.ndarray:

@@ -60,18 +60,23 @@ def clock_words(moment: datetime | time) -> str:
 
 
 def when_words(moment: datetime, now: datetime) -> str:
-    """'at 5pm', 'tomorrow at 9am', 'on Monday at 9am', 'on 3 March at 9am'."""
-    days_ahead = (moment.date() - now.date()).days
-    # A change at midnight belongs to the evening before: "closes at midnight".
-    if moment.time() == time(0) and days_ahead == 1:
-        days_ahead = 0
+    """'at 5pm', 'tomorrow at 9am', 'on Monday at 9am', 'on 3 March at 9am'.
+
+    Midnight ends the day before, as people say it: a place open Monday to
+    Friday until 24:00 "closes on Friday at midnight", not on Saturday.
+    """
+    day = moment.date()
+    if moment.time() == time(0):
+        day -= timedelta(days=1)
+    days_ahead = (day - now.date()).days
+    at = f"at {clock_words(moment)}"
     if days_ahead <= 0:
-        return f"at {clock_words(moment)}"
+        return at
     if days_ahead == 1:
-        return f"tomorrow at {clock_words(moment)}"
+        return f"tomorrow {at}"
     if days_ahead < 7:
-        return f"on {DAY_NAMES[moment.weekday()]} at {clock_words(moment)}"
-    return f"on {moment.day} {moment.strftime('%B')} at {clock_words(moment)}"
+        return f"on {DAY_NAMES[day.weekday()]} {at}"
+    return f"on {day.day} {day.strftime('%B')} {at}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +124,21 @@ def day_words(hours: OpeningHours, day: date) -> str:
     return " and ".join(f"{clock_words(a)} to {clock_words(b)}" for a, b in starting_today)
 
 
+def today_in_words(hours: OpeningHours, now: datetime) -> str:
+    """'Open today 9am to 5pm.'; a night still going on counts: 'Open today until 3am …'."""
+    start = datetime.combine(now.date(), time(0), LONDON)
+    end = start + timedelta(days=1)
+    spans = _open_spans(hours, start, end)
+    if any(a <= start and b >= end for a, b in spans):
+        return "Open all day today."
+    parts = [
+        f"{clock_words(a)} to {clock_words(b)}" if a >= start else f"until {clock_words(b)}"
+        for a, b in spans
+        if a >= start or b > now  # last night's opening only while it lasts
+    ]
+    return f"Open today {' and '.join(parts)}." if parts else "Closed today."
+
+
 def opening_now(hours: OpeningHours, now: datetime) -> OpeningNow:
     """Open now?, "Open now. Closes at 5pm.", today's hours, and how long that stays true."""
     now = now.astimezone(LONDON)
@@ -128,10 +148,7 @@ def opening_now(hours: OpeningHours, now: datetime) -> OpeningNow:
     valid_until = min(change, next_midnight) if change else next_midnight
     if state == State.UNKNOWN:
         return OpeningNow(None, None, None, now, valid_until)
-    today = day_words(hours, now.date())
-    today_words = {"Open all day": "Open all day today.", "Closed": "Closed today."}.get(
-        today, f"Open today {today}."
-    )
+    today_words = today_in_words(hours, now)
     if state == State.OPEN:
         if change is None or change - now > HORIZON:
             return OpeningNow(

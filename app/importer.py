@@ -4,45 +4,65 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import insert, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.db import bump_revision, utc_now
 from app.models import Venue
-from app.venue_file import read_venue_file
+from app.venue_file import COLUMNS, read_venue_file
 
 
 @dataclass(frozen=True)
 class ImportSummary:
     added: int
     updated: int
+    unchanged: int
     dry_run: bool
 
     def __str__(self) -> str:
+        counts = f"{self.added} new, {self.updated} changed, {self.unchanged} unchanged"
         if self.dry_run:
-            return f"would add {self.added} venue(s) and update {self.updated}; nothing was written"
-        return f"added {self.added} venue(s) and updated {self.updated}"
+            return f"would import {counts}; nothing was written (dry run)"
+        return f"imported {counts}"
+
+
+def _stored_rows(session: Session) -> dict[str, tuple[int, dict[str, Any]]]:
+    """ref -> (id, the venue file's columns as stored)."""
+    columns = [col(getattr(Venue, name)) for name in ("id", *COLUMNS)]
+    return {
+        row.ref: (row.id, {name: getattr(row, name) for name in COLUMNS})
+        for row in session.exec(select(*columns))  # type: ignore[call-overload]
+    }
 
 
 def import_venue_file(
     session: Session, data: bytes | str, *, dry_run: bool = False
 ) -> ImportSummary:
-    """Check the whole file, then add new refs and update known ones, or change nothing.
+    """Check the whole file, then add new refs and update changed ones, or change nothing.
 
     Raises VenueFileError (nothing written) when any row is wrong. Venues not in
     the file are left as they are: a file may hold part of a county's list.
+    Rows identical to what is stored are not rewritten, so importing the same
+    file twice changes nothing (and no server reloads for it).
     """
     rows = read_venue_file(data)
-    known = dict(session.exec(select(Venue.ref, Venue.id)).all())
+    stored = _stored_rows(session)
     now = utc_now()
     new_rows: list[dict[str, Any]] = []
     changed_rows: list[dict[str, Any]] = []
     for row in rows:
-        if row["ref"] in known:
-            changed_rows.append({**row, "id": known[row["ref"]], "updated_at": now})
-        else:
+        if row["ref"] not in stored:
             new_rows.append({**row, "active": True, "created_at": now, "updated_at": now})
-    summary = ImportSummary(added=len(new_rows), updated=len(changed_rows), dry_run=dry_run)
-    if dry_run:
+            continue
+        venue_id, current = stored[row["ref"]]
+        if current != row:
+            changed_rows.append({**row, "id": venue_id, "updated_at": now})
+    summary = ImportSummary(
+        added=len(new_rows),
+        updated=len(changed_rows),
+        unchanged=len(rows) - len(new_rows) - len(changed_rows),
+        dry_run=dry_run,
+    )
+    if dry_run or not (new_rows or changed_rows):
         return summary
     try:
         if new_rows:

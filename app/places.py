@@ -15,14 +15,19 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process, utils
 
-from app.geo import distance_m
+from app.geo import PointIndex, distance_m
 from app.venue_file import POSTCODE
 
 log = logging.getLogger(__name__)
 
 OUTWARD_CODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
-# Below this rapidfuzz WRatio score a name is not offered as a match.
-MIN_SCORE = 80
+# Below this score a name is not offered at all ("Polesworth" is not "Halesworth").
+MIN_SCORE = 85
+# From this score a match is the name as typed (or a whole word or the start of
+# it); below, it is a guess at a misspelling, and the answer says so.
+EXACT_SCORE = 90
+# A venue town takes the county of the nearest gazetteer place within this.
+AREA_RADIUS_M = 15000
 # Two answers closer than this are the same place named twice: keep the better one.
 SAME_PLACE_M = 3000
 
@@ -54,7 +59,8 @@ def match_score(key: str, candidate: str, **_options: object) -> float:
     if len(key) >= 5 and len(candidate) > len(key):
         # A misspelt part of a longer name: "leamingtn" in "royal leamington spa".
         score = max(score, 0.9 * fuzz.partial_ratio(key, candidate))
-    return score
+    # A guess at a misspelling always ranks below a name as typed.
+    return min(score, EXACT_SCORE - 1)
 
 
 class Gazetteer:
@@ -63,6 +69,18 @@ class Gazetteer:
     def __init__(self, places: list[Place]) -> None:
         self.places = places
         self._keys = [normalise(place.name) for place in places]
+        self._index = PointIndex(
+            [place.latitude for place in places], [place.longitude for place in places]
+        )
+
+    def area_near(self, lat: float, lon: float) -> str:
+        """The county of the nearest known place, if one is near: 'Warwickshire, England'."""
+        _, positions = self._index.nearest(lat, lon, 1)
+        if not positions:
+            return ""
+        place = self.places[positions[0]]
+        near = distance_m(lat, lon, place.latitude, place.longitude) <= AREA_RADIUS_M
+        return place.area if near else ""
 
     @classmethod
     def from_csv(cls, path: Path) -> "Gazetteer":
@@ -97,7 +115,7 @@ class Gazetteer:
 
 def rank_places(
     matches: list[tuple[float, Place]], near: tuple[float, float] | None, limit: int
-) -> list[Place]:
+) -> list[tuple[float, Place]]:
     """Best score first; among equals, the one nearest the venues; near-duplicates dropped."""
 
     def closeness(place: Place) -> float:
@@ -108,15 +126,15 @@ def rank_places(
         matches,
         key=lambda m: (-m[0], m[1].source != "gazetteer", closeness(m[1])),
     )
-    chosen: list[Place] = []
-    for _, place in ordered:
+    chosen: list[tuple[float, Place]] = []
+    for score, place in ordered:
         if any(
             distance_m(place.latitude, place.longitude, other.latitude, other.longitude)
             < SAME_PLACE_M
-            for other in chosen
+            for _, other in chosen
         ):
             continue
-        chosen.append(place)
+        chosen.append((score, place))
         if len(chosen) == limit:
             break
     return chosen

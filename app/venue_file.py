@@ -45,6 +45,10 @@ UK_LONGITUDE = (-8.7, 2.0)
 POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
 REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 PHONE = re.compile(r"^\+?[0-9 ()-]{6,}$")
+# Text that a spreadsheet opening an export would treat as a formula (OWASP
+# "CSV injection"). Phone and coordinate columns are checked by shape instead.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_CHECKED = ("ref", "name", "address", "town", "easy_read", "photo")
 MAX_LENGTHS = {
     name: field.metadata[0].max_length
     for name, field in VenueFields.model_fields.items()
@@ -135,7 +139,12 @@ def check_row(raw: Mapping[str, str | None]) -> tuple[dict[str, Any], list[str]]
     if text.get("phone") and not PHONE.match(text["phone"]):
         problems.append("phone may hold only digits, spaces, brackets, '-' and a leading '+'")
     if text.get("website") and not text["website"].startswith(("https://", "http://")):
-        problems.append("website must start with https://")
+        problems.append("website must start with https:// (or http://)")
+    problems += [
+        f"{name} must not start with {text[name][0]} (a spreadsheet would run it as a formula)"
+        for name in FORMULA_CHECKED
+        if text.get(name, "")[:1] in FORMULA_STARTS
+    ]
     return row, problems
 
 
@@ -151,8 +160,8 @@ def read_venue_file(data: bytes | str) -> list[dict[str, Any]]:
     reader = csv.reader(io.StringIO(data, newline=""))
     header = [column.strip() for column in next(reader, [])]
     errors = _header_errors(header)
-    if errors:
-        raise VenueFileError(errors)
+    if any(name not in header for name in REQUIRED_COLUMNS) or len(set(header)) < len(header):
+        raise VenueFileError(errors)  # rows cannot be read reliably without these
     rows: list[dict[str, Any]] = []
     first_line_of_ref: dict[str, int] = {}
     line = reader.line_num + 1
@@ -165,7 +174,8 @@ def read_venue_file(data: bytes | str) -> list[dict[str, Any]]:
                 RowError(row_line, f"has {len(values)} values but the header has {len(header)}")
             )
             continue
-        row, problems = check_row(dict(zip(header, values, strict=True)))
+        known = {name: value for name, value in zip(header, values, strict=True) if name in COLUMNS}
+        row, problems = check_row(known)
         ref = row["ref"]
         if ref in first_line_of_ref:
             problems.append(f"ref {ref} is already used on line {first_line_of_ref[ref]}")

@@ -288,7 +288,7 @@ TOWNS = (
             V("Union Street Chemist", "pharmacy", "Union Street"),
             V("Quill & Ink Café", "cafe", "Sheep Street"),
             V("Riverside Dessert Parlour", "cafe", "Waterside", kind="a dessert café",
-              hours="Mo-Th 12:00-23:00; Fr,Sa 12:00-01:00; Su 12:00-22:00",
+              hours="Mo-Th 12:00-23:00; Fr,Sa 12:00-01:00, Su 12:00-22:00",
               notes=("It is open until 1 in the morning on Friday and Saturday.",)),
             V("Second Folio Books", "shop", "Bridge Street", kind="a bookshop"),
             V("Mulberry Tea Room", "cafe", "Chapel Street", kind="a tea room"),

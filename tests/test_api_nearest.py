@@ -54,6 +54,7 @@ def test_each_result_says_how_far_which_way_and_whether_open(
     north = by_ref["N-1"]
     assert north["distance_m"] == pytest.approx(1001, abs=2)
     assert north["walking_minutes"] == 16
+    assert north["nearby"] is False  # more than 15 minutes
     assert north["direction"] == "north"
     assert north["open_now"] is True
     assert north["opening_status"] == "Open now. Closes at 5pm."
@@ -114,13 +115,15 @@ def test_no_venues_gives_an_empty_list(engine: Engine, make_client) -> None:
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"lon": -1.5}, "lat: Field required. Give latitude as a number from -90 to 90"),
-        ({"lat": "north", "lon": -1.5}, "lat: Input should be a valid number"),
-        ({"lat": 91, "lon": -1.5}, "lat: Input should be less than or equal to 90"),
-        ({"lat": 52, "lon": 181}, "lon: Input should be less than or equal to 180"),
-        ({"lat": "nan", "lon": -1.5}, "lat:"),
-        ({"lat": 52, "lon": -1.5, "limit": 0}, "limit: Input should be greater than or equal to 1"),
-        ({"lat": 52, "lon": -1.5, "limit": 51}, "limit: Input should be less than or equal to 50"),
+        ({"lon": -1.5}, "lat is missing. Give latitude as a number from -90 to 90, like 52.2823."),
+        ({"lat": "north", "lon": -1.5}, "lat must be a number. Give latitude"),
+        ({"lat": 91, "lon": -1.5}, "lat must be 90 or less. Give latitude"),
+        ({"lat": 52, "lon": 181}, "lon must be 180 or less. Give longitude"),
+        ({"lat": "nan", "lon": -1.5}, "lat must be a number."),
+        ({"lat": "inf", "lon": -1.5}, "lat must be a number."),
+        ({"lat": 52, "lon": -1.5, "limit": 0}, "limit must be 1 or more. Ask for 1 to 50 places."),
+        ({"lat": 52, "lon": -1.5, "limit": 51}, "limit must be 50 or less."),
+        ({}, "lat is missing. Give latitude as a number from -90 to 90, like 52.2823. lon is"),
     ],
 )
 def test_bad_coordinates_get_a_422_a_person_can_act_on(
@@ -134,3 +137,48 @@ def test_bad_coordinates_get_a_422_a_person_can_act_on(
 def test_a_position_is_never_cached(client: TestClient) -> None:
     response = client.get("/api/venues/nearest", params={"lat": 52.28, "lon": -1.58})
     assert response.headers["cache-control"] == "no-store"
+
+
+def test_open_now_across_the_clocks_going_forward(engine: Engine, make_client, clock) -> None:
+    """The cached opening state must expire at the right instant, in London time."""
+    load(
+        engine,
+        HEADER
+        + venue_row("NIGHT", 52.2886, -1.5353, opening_hours="Sa 20:00-02:00")
+        + venue_row("DAY", 52.2887, -1.5353, opening_hours="Mo-Fr 09:00-17:00"),
+    )
+    client = make_client()
+    params = {"lat": LEAMINGTON[0], "lon": LEAMINGTON[1], "limit": 2}
+
+    def open_now(utc: str) -> dict[str, bool | None]:
+        clock.now = datetime.fromisoformat(utc).astimezone(LONDON)
+        venues = client.get("/api/venues/nearest", params=params).json()["venues"]
+        return {venue["ref"]: venue["open_now"] for venue in venues}
+
+    # 29 March 2026: 01:00 GMT becomes 02:00 BST, so the night ends at 01:00 UTC.
+    assert open_now("2026-03-29T00:30:00+00:00")["NIGHT"] is True
+    assert open_now("2026-03-29T00:59:00+00:00")["NIGHT"] is True
+    assert open_now("2026-03-29T01:00:00+00:00")["NIGHT"] is False
+    # Monday 08:30 UTC is 09:30 in London: open, though 08:30 would be closed in GMT.
+    assert open_now("2026-03-30T08:30:00+00:00")["DAY"] is True
+    assert open_now("2026-03-30T07:59:00+00:00")["DAY"] is False
+
+
+def test_far_places_are_not_offered_as_a_walk(engine: Engine, make_client) -> None:
+    load(
+        engine,
+        HEADER
+        + venue_row("HERE", 52.28860, -1.53530)
+        + venue_row("NEAR", 52.29500, -1.53530)  # about 700 m
+        + venue_row("FAR", 52.40000, -1.53530),  # about 12 km
+    )
+    venues = (
+        make_client()
+        .get("/api/venues/nearest", params={"lat": 52.2886, "lon": -1.5353})
+        .json()["venues"]
+    )
+    here, near, far = venues
+    assert (here["direction"], here["walking_minutes"], here["nearby"]) == ("here", 1, True)
+    assert (near["direction"], near["walking_minutes"], near["nearby"]) == ("north", 12, True)
+    assert (far["walking_minutes"], far["nearby"], far["direction"]) == (None, False, "north")
+    assert far["distance_m"] == pytest.approx(12403, abs=15)

@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from app.errors import FIELD_HELP
 from tests.conftest import HEADER, load, venue_row
 
 RECORDED = Path(__file__).parent / "recorded"
@@ -51,6 +52,7 @@ def test_a_venue_town_missing_from_geonames_is_found(client: TestClient) -> None
     response = client.get("/api/places", params={"q": "coleshil"}).json()
     assert response["places"][0]["name"] == "Coleshill"
     assert response["places"][0]["source"] == "venue_town"
+    assert response["places"][0]["area"] == "Warwickshire, England"  # from a nearby place
 
 
 def test_a_venue_postcode_and_district_are_found(engine: Engine, make_client) -> None:
@@ -76,11 +78,37 @@ def test_nothing_found_is_an_empty_list(client: TestClient) -> None:
     assert names(client, "ZZ9 9ZZ") == []  # a postcode shape that no venue has
 
 
-@pytest.mark.parametrize("query", ["", "a", "x" * 101])
-def test_bad_queries_get_a_422(client: TestClient, query: str) -> None:
+@pytest.mark.parametrize(
+    ("query", "problem"),
+    [
+        ("", "q must be at least 2 characters."),
+        ("x" * 201, "q must be at most 200 characters."),
+    ],
+)
+def test_bad_queries_get_a_422(client: TestClient, query: str, problem: str) -> None:
     response = client.get("/api/places", params={"q": query})
     assert response.status_code == 422
-    assert response.json()["message"].startswith("q: ")
+    assert response.json()["message"] == f"{problem} {FIELD_HELP['q']}"
+
+
+def test_spaces_around_a_query_are_ignored(client: TestClient) -> None:
+    assert names(client, "  Rugby" + " " * 150)[0] == "Rugby"
+    assert names(client, " a ") == []
+
+
+def test_a_guessed_spelling_is_marked_close(client: TestClient) -> None:
+    [exact] = client.get("/api/places", params={"q": "Rugby"}).json()["places"][:1]
+    [close] = client.get("/api/places", params={"q": "Nuneton"}).json()["places"][:1]
+    assert (exact["match"], close["match"]) == ("exact", "close")
+
+
+def test_no_far_away_lookalikes_for_a_town_we_do_not_know(client: TestClient) -> None:
+    assert names(client, "Polesworth") == []  # not Halesworth, not Holsworthy
+
+
+def test_a_postcode_answer_is_never_cached(client: TestClient) -> None:
+    response = client.get("/api/places", params={"q": "CV34 4AB"})
+    assert response.headers["cache-control"] == "no-store"
 
 
 class RecordedNominatim(BaseHTTPRequestHandler):

@@ -96,13 +96,12 @@ def test_withdrawn_venues_are_not_shown(engine: Engine, make_client) -> None:
     ("path", "status", "message"),
     [
         ("/api/venues/999999", 404, "There is no Safe Place with id 999999."),
-        ("/api/venues/0", 422, "venue_id: Input should be greater than or equal to 1"),
-        ("/api/venues/99999999999", 422, "venue_id: Input should be less than or equal to"),
-        ("/api/venues/abc", 422, "venue_id: Input should be a valid integer"),
+        ("/api/venues/0", 422, "venue_id must be 1 or more. Use the number from"),
+        ("/api/venues/99999999999", 422, "venue_id must be 2147483647 or less."),
+        ("/api/venues/abc", 422, "venue_id must be a whole number."),
     ],
 )
 def test_missing_or_malformed_ids(client: TestClient, path: str, status: int, message: str) -> None:
     response = client.get(path)
     assert response.status_code == status
-    body = response.json()
-    assert (body.get("message") or body["detail"]).startswith(message)
+    assert response.json()["message"].startswith(message)

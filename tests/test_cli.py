@@ -32,7 +32,7 @@ def test_import_twice_then_export_round_trips(engine: Engine, database_url: str)
     for _ in range(2):
         result = safe_places("import", str(SAMPLE_CSV), database_url=database_url)
         assert result.returncode == 0, result.stderr
-    assert "added 0 venue(s) and updated" in result.stdout
+    assert "imported 0 new, 0 changed, " in result.stdout
     exported = safe_places("export", "--format", "csv", database_url=database_url).stdout
     original = sorted(read_venue_file(SAMPLE_CSV.read_bytes()), key=lambda row: row["ref"])
     assert read_venue_file(exported) == original
@@ -41,7 +41,7 @@ def test_import_twice_then_export_round_trips(engine: Engine, database_url: str)
 def test_dry_run_changes_nothing(engine: Engine, database_url: str) -> None:
     result = safe_places("import", str(SAMPLE_CSV), "--dry-run", database_url=database_url)
     assert result.returncode == 0
-    assert "would add" in result.stdout
+    assert "would import " in result.stdout
     assert "nothing was written" in result.stdout
     assert safe_places("export", database_url=database_url).stdout.strip() == HEADER.strip()
 
@@ -56,6 +56,16 @@ def test_export_geojson(engine: Engine, database_url: str) -> None:
     assert first["geometry"]["type"] == "Point"
     lon, lat = first["geometry"]["coordinates"]
     assert -2 < lon < -1 and 52 < lat < 53
+
+
+def test_dry_run_does_not_create_a_database(tmp_path: Path) -> None:
+    database = tmp_path / "none.db"
+    result = safe_places(
+        "import", str(SAMPLE_CSV), "--dry-run", database_url=f"sqlite:///{database}"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "would import 113 new" in result.stdout
+    assert not database.exists() or database.stat().st_size == 0
 
 
 def test_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:

@@ -120,3 +120,25 @@ def test_bad_hours_say_where_and_how() -> None:
         parse_hours("Mo-Fx 09:00-17:00")
     assert "near character 4" in str(caught.value)
     assert "Mo-Fr 09:00-17:00; Sa 10:00-16:00" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("moment", "status"),
+    [
+        ("2026-11-23 08:00", "Open now. Closes on Friday at midnight."),  # Monday
+        ("2026-11-26 20:00", "Open now. Closes tomorrow at midnight."),  # Thursday
+        ("2026-11-27 20:00", "Open now. Closes at midnight."),  # Friday
+        ("2026-11-28 01:30", "Closed now. Opens tomorrow at midnight."),  # Sunday night
+    ],
+)
+def test_midnight_ends_the_day_before(moment: str, status: str) -> None:
+    assert opening_now(parse_hours("Mo-Fr 00:00-24:00"), at(moment)).status == status
+
+
+def test_a_night_still_going_on_is_part_of_today() -> None:
+    hours = parse_hours("Fr,Sa 21:00-03:00")
+    state = opening_now(hours, at("2026-11-28 01:30"))  # Saturday, in Friday's night
+    assert state.status == "Open now. Closes at 3am."
+    assert state.today == "Open today until 3am and 9pm to 3am."
+    later = opening_now(hours, at("2026-11-28 12:00"))
+    assert later.today == "Open today 9pm to 3am."

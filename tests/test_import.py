@@ -36,12 +36,23 @@ def test_reimport_updates_by_ref_and_never_duplicates(engine: Engine) -> None:
             session,
             HEADER + venue_row("A-1", 52.30, -1.50, name="New name") + venue_row("A-3", 52.3, -1.6),
         )
-    assert (summary.added, summary.updated) == (1, 1)
+    assert (summary.added, summary.updated, summary.unchanged) == (1, 1, 0)
     stored = venues(engine)
     assert set(stored) == {"A-1", "A-2", "A-3"}
     assert stored["A-1"].id == first_id
     assert stored["A-1"].name == "New name"
     assert stored["A-1"].latitude == 52.30
+
+
+def test_importing_the_same_file_again_changes_nothing(engine: Engine) -> None:
+    text = HEADER + venue_row("A-1", 52.28, -1.58) + venue_row("A-2", 52.29, -1.59)
+    load(engine, text)
+    before = {ref: venue.updated_at for ref, venue in venues(engine).items()}
+    with Session(engine) as session:
+        summary = import_venue_file(session, text)
+    assert (summary.added, summary.updated, summary.unchanged) == (0, 0, 2)
+    assert {ref: venue.updated_at for ref, venue in venues(engine).items()} == before
+    assert revision(engine) == 1  # no server reloads for a no-op
 
 
 def test_one_bad_row_imports_nothing_and_keeps_what_was_there(engine: Engine) -> None:
@@ -71,6 +82,7 @@ def test_a_dry_run_reports_and_writes_nothing(engine: Engine) -> None:
             dry_run=True,
         )
     assert (summary.added, summary.updated, summary.dry_run) == (1, 1, True)
+    assert "nothing was written" in str(summary)
     assert set(venues(engine)) == {"A-1"}
     assert venues(engine)["A-1"].latitude == 52.28
     assert revision(engine) == 1

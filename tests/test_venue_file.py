@@ -67,6 +67,20 @@ def test_unknown_and_missing_columns_are_errors_not_dropped() -> None:
     ]
 
 
+def test_rows_are_still_checked_when_the_header_has_an_unknown_column() -> None:
+    header = HEADER.strip() + ",colour\n"
+    row = venue_row("A-1", 52.28, -1.58, postcode="nope").strip() + ",red\n"
+    assert errors_of(header + row) == [
+        "line 1: unknown column 'colour'; allowed columns are: " + ", ".join(COLUMNS),
+        "line 2: postcode 'nope' is not a UK postcode, like CV34 4AB",
+    ]
+
+
+def test_text_a_spreadsheet_would_run_is_refused() -> None:
+    [message] = errors_of(HEADER + venue_row("A-1", 52.28, -1.58, name='=HYPERLINK("x")'))
+    assert message == "line 2: name must not start with = (a spreadsheet would run it as a formula)"
+
+
 def test_line_numbers_count_lines_inside_quoted_values() -> None:
     row = venue_row("A-1", 52.28, -1.58, easy_read="This is a shop.\nStaff can help you.")
     bad = venue_row("A-2", 52.28, 200.0)

@@ -109,12 +109,15 @@ class NearestVenue(BaseModel):
     phone: str | None
     photo: str | None
     sample: bool
-    distance_m: int
-    walking_minutes: int
-    direction: str
-    open_now: bool | None
-    opening_status: str | None
-    opening_today: str | None
+    distance_m: int = Field(description="Metres as the crow flies (geodesic).")
+    walking_minutes: int | None = Field(
+        description="Minutes' walk, allowing for streets; null when over 5 km (too far to walk)."
+    )
+    nearby: bool = Field(description="Within a 15-minute walk.")
+    direction: str = Field(description="Which way: 'north', 'south-west' …, or 'here'.")
+    open_now: bool | None = Field(description="Null when the opening hours are not known.")
+    opening_status: str | None = Field(description="Like 'Open now. Closes at 5pm.'")
+    opening_today: str | None = Field(description="Like 'Open today 9am to 5pm.'")
 
 
 class NearestVenues(BaseModel):

@@ -1,25 +1,32 @@
 """Finding a place by name or postcode, for people who do not share their position."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, Field
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from app.deps import CatalogueDep, GazetteerDep, GeocoderDep, SessionDep
 from app.models import Venue
-from app.places import Place, postcode_key, rank_places
+from app.places import EXACT_SCORE, Place, postcode_key, rank_places
 
 router = APIRouter(prefix="/api/places", tags=["places"])
 
 
 class PlaceOut(BaseModel):
     name: str
-    area: str
+    area: str = Field(description="County and country, when known: 'Warwickshire, England'.")
     latitude: float
     longitude: float
-    source: str
+    source: Literal["gazetteer", "venue_town", "venue_postcode", "geocoder"]
+    match: Literal["exact", "close"] = Field(
+        description="'close' when the name was guessed from a misspelling: ask 'Did you mean…?'"
+    )
+
+    @classmethod
+    def of(cls, place: Place, score: float = 100.0) -> "PlaceOut":
+        return cls(**vars(place), match="exact" if score >= EXACT_SCORE else "close")
 
 
 class Places(BaseModel):
@@ -42,28 +49,31 @@ def _venue_postcode(session: Session, kind: str, code: str) -> Place | None:
 
 @router.get("", response_model=Places)
 def find_places(
+    response: Response,
     session: SessionDep,
     catalogue: CatalogueDep,
     gazetteer: GazetteerDep,
     geocoder: GeocoderDep,
     q: Annotated[
         str,
-        Query(min_length=2, max_length=100, description="A town, village or postcode."),
+        Query(min_length=2, max_length=200, description="A town, village or postcode."),
     ],
     limit: Annotated[int, Query(ge=1, le=10)] = 5,
 ) -> Places:
     """Towns, villages and postcodes matching what was typed; typos and case forgiven."""
+    # A postcode says where a person is: no cache may keep the answer.
+    response.headers["Cache-Control"] = "no-store"
+    q = q.strip()
     postcode = postcode_key(q)
     if postcode:
         place = _venue_postcode(session, *postcode)
         if place is None and geocoder is not None and postcode[0] == "full":
             place = geocoder.postcode(postcode[1])
         if place is not None:
-            return Places(places=[PlaceOut(**vars(place))])
+            return Places(places=[PlaceOut.of(place)])
     towns = [
-        Place(town, "", lat, lon, "venue_town")
+        Place(town, gazetteer.area_near(lat, lon), lat, lon, "venue_town")
         for town, (lat, lon) in catalogue.snapshot.towns.items()
     ]
-    centre = catalogue.snapshot.centre
-    found = rank_places(gazetteer.search(q, towns), centre, limit)
-    return Places(places=[PlaceOut(**vars(place)) for place in found])
+    found = rank_places(gazetteer.search(q, towns), catalogue.snapshot.centre, limit)
+    return Places(places=[PlaceOut.of(place, score) for score, place in found])

@@ -18,8 +18,14 @@ PRIVATE = {"Cache-Control": "no-store"}
 async def nearest_venues(
     catalogue: CatalogueDep,
     now: NowDep,
-    lat: Annotated[float, Query(ge=-90, le=90, description="Your latitude, like 52.2823.")],
-    lon: Annotated[float, Query(ge=-180, le=180, description="Your longitude, like -1.5849.")],
+    lat: Annotated[
+        float,
+        Query(ge=-90, le=90, allow_inf_nan=False, description="Your latitude, like 52.2823."),
+    ],
+    lon: Annotated[
+        float,
+        Query(ge=-180, le=180, allow_inf_nan=False, description="Your longitude, like -1.5849."),
+    ],
     limit: Annotated[int, Query(ge=1, le=50, description="How many places, 1 to 50.")] = 5,
     open_now: Annotated[
         bool, Query(description="Only places that are open now (hours known and open).")

@@ -1,0 +1,70 @@
+"""Errors a person can act on: every error response has `detail` and a plain `message`."""
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+# What to do about a bad value, in plain words, for the parameters people type.
+FIELD_HELP = {
+    "lat": "Give latitude as a number from -90 to 90, like 52.2823.",
+    "lon": "Give longitude as a number from -180 to 180, like -1.5849.",
+    "limit": "Ask for 1 to 50 places.",
+    "q": "Type the name of a town or village, or a postcode.",
+    "venue_id": "Use the number from the Safe Place's link.",
+}
+
+
+def problem_words(error: dict) -> str | None:
+    """Pydantic's commonest problems, said plainly: 'must be 90 or less'."""
+    # 90.0 reads as "90": whole numbers without the point.
+    limits = {
+        key: int(value) if isinstance(value, float) and value.is_integer() else value
+        for key, value in (error.get("ctx") or {}).items()
+    }
+    return {
+        "missing": "is missing",
+        "float_parsing": "must be a number",
+        "finite_number": "must be a number",
+        "int_parsing": "must be a whole number",
+        "bool_parsing": "must be true or false",
+        "less_than_equal": f"must be {limits.get('le')} or less",
+        "greater_than_equal": f"must be {limits.get('ge')} or more",
+        "string_too_short": f"must be at least {limits.get('min_length')} characters",
+        "string_too_long": f"must be at most {limits.get('max_length')} characters",
+    }.get(error.get("type", ""))
+
+
+def plain_validation_message(error: dict) -> str:
+    """'lat must be 90 or less. Give latitude as a number from -90 to 90, like 52.2823.'"""
+    where = [str(part) for part in error.get("loc", ()) if part not in ("query", "path", "body")]
+    name = ".".join(where) or "request"
+    problem = problem_words(error)
+    said = f"{name} {problem}." if problem else f"{name}: {error.get('msg', 'is not valid')}."
+    return f"{said} {FIELD_HELP.get(name, '')}".strip()
+
+
+async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    message = " ".join(plain_validation_message(error) for error in exc.errors())
+    # What was sent is not echoed back: it may be a person's position.
+    errors = jsonable_encoder(exc.errors(), exclude={"input", "ctx", "url"})
+    return JSONResponse({"detail": errors, "message": message}, status_code=422)
+
+
+async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    """Every error has the same shape: `detail`, and `message` in plain words."""
+    message = exc.detail if isinstance(exc.detail, str) else "The request could not be answered."
+    return JSONResponse(
+        {"detail": exc.detail, "message": message},
+        status_code=exc.status_code,
+        headers=getattr(exc, "headers", None),
+    )
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    RequestValidationError: validation_error,
+    StarletteHTTPException: http_error,
+}
