@@ -9,13 +9,14 @@ import orjson
 import typer
 from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from app.accounts import AccountError, create_account
 from app.bootstrap import prepare_database
 from app.config import get_settings
 from app.db import make_engine, migrate, sqlite_file_missing
 from app.importer import import_venue_file
-from app.models import Venue
+from app.models import Role, Venue
 from app.venue_file import VenueFileError, geojson_feature_collection, write_venue_file
 
 cli = typer.Typer(
@@ -109,6 +110,44 @@ def export(
         write_venue_file(venues, sys.stdout)
     else:
         sys.stdout.write(orjson.dumps(geojson_feature_collection(venues)).decode() + "\n")
+
+
+users = typer.Typer(help="Staff and council officer accounts.", no_args_is_help=True)
+cli.add_typer(users, name="users")
+
+
+@users.command("add")
+def add_user(
+    email: Annotated[str, typer.Argument(help="The person's email: their sign-in name.")],
+    role: Annotated[Role, typer.Option(help="officer (runs the scheme) or staff (one venue).")],
+    venue: Annotated[
+        list[str] | None, typer.Option(help="A venue ref staff may edit; repeat for more.")
+    ] = None,
+) -> None:
+    """Add an account. The password is read from standard input, never the command line."""
+    password = sys.stdin.readline().rstrip("\n")
+    if len(password) < 12:
+        typer.echo("The password (on standard input) must be 12 characters or more.", err=True)
+        raise typer.Exit(1)
+    engine = _engine()
+    migrate(engine)
+    with Session(engine) as session:
+        refs = venue or []
+        rows = session.exec(select(Venue.ref, Venue.id).where(col(Venue.ref).in_(refs))).all()
+        found = {ref: venue_id for ref, venue_id in rows if venue_id is not None}
+        if missing := [ref for ref in refs if ref not in found]:
+            typer.echo(f"There is no venue with ref {', '.join(missing)}.", err=True)
+            raise typer.Exit(1)
+        try:
+            account = create_account(
+                session, email, role, password, found.values(), must_change_password=False
+            )
+            added = account.email
+            session.commit()
+        except AccountError as error:
+            typer.echo(str(error), err=True)
+            raise typer.Exit(1) from None
+    typer.echo(f"Added {role.value} {added}.")
 
 
 def main() -> None:

@@ -5,16 +5,16 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Path, Request, status
+from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session
 
 from app.catalogue import Catalogue
 from app.config import Settings
 from app.hours import london_now
-from app.models import Venue
+from app.models import Account, AccountVenue, Role, Venue
+from app.models.account import MAX_ID
 from app.places import Gazetteer, OnlineGeocoder
-
-# Ids are 32-bit in PostgreSQL; a bigger number can name no venue.
-MAX_ID = 2**31 - 1
+from app.security import BadToken, read_access_token
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -67,3 +67,75 @@ def active_venue_or_404(
 
 
 VenueOr404 = Annotated[Venue, Depends(active_venue_or_404)]
+
+
+# --- who is asking, and what they may do -----------------------------------
+
+bearer = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
+UNAUTHENTICATED = {"WWW-Authenticate": "Bearer"}
+
+
+def signed_in_account(
+    session: SessionDep, settings: SettingsDep, token: Annotated[str | None, Depends(bearer)]
+) -> Account:
+    """The account behind a valid token: 401 for none, expired, forged, disabled or ended."""
+    if not token:
+        raise HTTPException(401, "Sign in first.", headers=UNAUTHENTICATED)
+    try:
+        account_id, version = read_access_token(token, settings.secret_key)
+    except BadToken:
+        raise HTTPException(
+            401, "Your sign-in has ended. Sign in again.", headers=UNAUTHENTICATED
+        ) from None
+    account = session.get(Account, account_id)
+    if account is None or not account.active or account.token_version != version:
+        raise HTTPException(401, "Your sign-in has ended. Sign in again.", headers=UNAUTHENTICATED)
+    return account
+
+
+SignedIn = Annotated[Account, Depends(signed_in_account)]
+
+
+def current_account(account: SignedIn) -> Account:
+    """A signed-in account that has chosen its own password."""
+    if account.must_change_password:
+        raise HTTPException(403, "Choose your own password first (POST /api/auth/password).")
+    return account
+
+
+CurrentAccount = Annotated[Account, Depends(current_account)]
+
+
+def officer_only(account: CurrentAccount) -> Account:
+    if account.role != Role.officer:
+        raise HTTPException(403, "Only council officers can do this.")
+    return account
+
+
+OfficerOnly = Annotated[Account, Depends(officer_only)]
+
+
+def any_venue_or_404(
+    session: SessionDep,
+    venue_id: Annotated[int, Path(ge=1, le=MAX_ID, description="The venue's id.")],
+) -> Venue:
+    """A venue, withdrawn or not: for the people who look after listings."""
+    venue = session.get(Venue, venue_id)
+    if venue is None:
+        raise HTTPException(404, f"There is no venue with id {venue_id}.")
+    return venue
+
+
+def editable_venue(
+    session: SessionDep, account: CurrentAccount, venue: Annotated[Venue, Depends(any_venue_or_404)]
+) -> Venue:
+    """A venue this account may change: officers any, staff only their own (403 otherwise)."""
+    if account.role == Role.officer:
+        return venue
+    assert account.id is not None and venue.id is not None
+    if session.get(AccountVenue, (account.id, venue.id)) is None:
+        raise HTTPException(403, "You can only change the Safe Places you look after.")
+    return venue
+
+
+EditableVenue = Annotated[Venue, Depends(editable_venue)]

@@ -68,3 +68,21 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     RequestValidationError: validation_error,
     StarletteHTTPException: http_error,
 }
+
+
+ERROR_DESCRIPTIONS = {
+    400: "The body could not be read: send UTF-8 JSON (or the form it asks for)",
+    401: "Not signed in, or the sign-in has ended",
+    403: "Not allowed: wrong role, or not your venue",
+    404: "Not found",
+    409: "Conflicts with what is stored",
+    412: "Changed by someone else since you read it: read it again",
+    422: "Not valid: the message says what to change",
+    428: "Send If-Match with the ETag you read",
+    429: "Too many tries: wait, then try again",
+}
+
+
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for these error statuses, so clients and tests know them."""
+    return {code: {"description": ERROR_DESCRIPTIONS[code]} for code in codes}

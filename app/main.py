@@ -12,7 +12,8 @@ from app.db import make_engine
 from app.errors import EXCEPTION_HANDLERS
 from app.places import Gazetteer, OnlineGeocoder
 from app.privacy import install_access_log_filter
-from app.routers import contacts, health, places, venues
+from app.routers import accounts, auth, contacts, health, listings, places, venues
+from app.security import SignInThrottle
 
 DESCRIPTION = """
 Find the nearest Safe Place, and read about it in easy read.
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.settings = settings
         app.state.engine = engine
         app.state.catalogue = catalogue
+        app.state.sign_in_throttle = SignInThrottle()
         app.state.gazetteer = Gazetteer.from_csv(settings.gazetteer_csv)
         app.state.geocoder = (
             OnlineGeocoder(
@@ -67,6 +69,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.include_router(health.router)
     app.include_router(venues.router)
+    app.include_router(listings.router)
+    app.include_router(auth.router)
+    app.include_router(accounts.router)
     app.include_router(places.router)
     app.include_router(contacts.router)
     return app

@@ -215,7 +215,7 @@ def _header_errors(header: list[str]) -> list[RowError]:
     return errors
 
 
-def _cell(value: Any) -> str:
+def cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -228,7 +228,7 @@ def write_venue_file(venues: Iterable[Mapping[str, Any]], out: io.TextIOBase | A
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for venue in venues:
-        writer.writerow([_cell(venue.get(name)) for name in COLUMNS])
+        writer.writerow([cell_text(venue.get(name)) for name in COLUMNS])
 
 
 def geojson_feature_collection(venues: Iterable[Mapping[str, Any]]) -> dict[str, Any]:

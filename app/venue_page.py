@@ -51,6 +51,7 @@ def venue_easy_read(venue: Venue, now: datetime) -> VenueEasyRead:
         id=venue.id,
         kind=CATEGORY_WORDS[venue.category],
         sample=is_sample_ref(venue.ref),
+        active=venue.active,
         open_now=state.open_now if state else None,
         opening_status=state.status if state else None,
         opening_week=week,

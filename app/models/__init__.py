@@ -1,6 +1,8 @@
 """Database tables and the API's model families."""
 
+from app.models.account import Account, AccountVenue, Role
 from app.models.catalogue_state import CatalogueState
+from app.models.history import VenueChange
 from app.models.venue import Category, Venue
 
-__all__ = ["CatalogueState", "Category", "Venue"]
+__all__ = ["Account", "AccountVenue", "CatalogueState", "Category", "Role", "Venue", "VenueChange"]

@@ -2,9 +2,11 @@
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Annotated
 
 import sqlalchemy as sa
 from pydantic import BaseModel
+from pydantic import Field as PydanticField
 from sqlmodel import Field, SQLModel
 
 SAMPLE_REF_PREFIX = "SAMPLE-"
@@ -73,6 +75,8 @@ class Venue(VenueFields, table=True):
     # Withdrawn venues are kept (with their history) but never shown.
     active: bool = Field(default=True, index=True)
     last_checked: date | None = None
+    # Counts changes; the ETag, so two people editing at once cannot overwrite each other.
+    version: int = Field(default=1)
     created_at: datetime
     updated_at: datetime
 
@@ -130,6 +134,7 @@ class VenueEasyRead(VenueFields):
     id: int
     kind: str
     sample: bool
+    active: bool = Field(description="False once withdrawn from the scheme (shown only to staff).")
     open_now: bool | None
     opening_status: str | None
     opening_week: list[DayHours] | None
@@ -137,3 +142,47 @@ class VenueEasyRead(VenueFields):
     last_checked: date | None
     easy_read_sentences: list[str]
     when_you_arrive: list[str]
+
+
+class VenuePatch(BaseModel):
+    """A change to a venue: only the fields sent are changed. Staff may send only
+    the fields in STAFF_FIELDS. The schema says what it can; the rest (opening
+    hours syntax, postcode shape) is checked like a row of the venue file."""
+
+    model_config = {"extra": "forbid"}
+
+    ref: Annotated[str, PydanticField(min_length=1, max_length=64)] | None = None
+    name: Annotated[str, PydanticField(min_length=1, max_length=200)] | None = None
+    category: Category | None = None
+    address: Annotated[str, PydanticField(min_length=1, max_length=300)] | None = None
+    town: Annotated[str, PydanticField(min_length=1, max_length=100)] | None = None
+    postcode: Annotated[str, PydanticField(min_length=5, max_length=10)] | None = None
+    latitude: Annotated[float, PydanticField(ge=49.8, le=61.0)] | None = None
+    longitude: Annotated[float, PydanticField(ge=-8.7, le=2.0)] | None = None
+    phone: Annotated[str, PydanticField(max_length=40)] | None = None
+    website: Annotated[str, PydanticField(max_length=300)] | None = None
+    opening_hours: Annotated[str, PydanticField(max_length=500)] | None = None
+    easy_read: Annotated[str, PydanticField(max_length=2000)] | None = None
+    step_free: bool | None = None
+    accessible_toilet: bool | None = None
+    quiet_space: bool | None = None
+    photo: Annotated[str, PydanticField(max_length=300)] | None = None
+
+
+class VenueCreate(VenuePatch):
+    """A new venue: the venue file's required columns must be given."""
+
+    ref: Annotated[str, PydanticField(min_length=1, max_length=64)]
+    name: Annotated[str, PydanticField(min_length=1, max_length=200)]
+    address: Annotated[str, PydanticField(min_length=1, max_length=300)]
+    town: Annotated[str, PydanticField(min_length=1, max_length=100)]
+    postcode: Annotated[str, PydanticField(min_length=5, max_length=10)]
+    latitude: Annotated[float, PydanticField(ge=49.8, le=61.0)]
+    longitude: Annotated[float, PydanticField(ge=-8.7, le=2.0)]
+
+
+# What venue staff may change about their own venue; the rest is officers'.
+STAFF_FIELDS = frozenset(
+    {"phone", "website", "opening_hours", "easy_read", "step_free", "accessible_toilet",
+     "quiet_space", "photo"}
+)  # fmt: skip

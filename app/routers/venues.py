@@ -42,6 +42,10 @@ async def nearest_venues(
 @router.get(
     "/{venue_id}", response_model=VenueEasyRead, responses={404: {"description": "No such venue"}}
 )
-def venue_details(venue: VenueOr404, now: NowDep) -> VenueEasyRead:
-    """One Safe Place in easy read: hours, open now, access, and what to do there."""
+def venue_details(response: Response, venue: VenueOr404, now: NowDep) -> VenueEasyRead:
+    """One Safe Place in easy read: hours, open now, access, and what to do there.
+
+    The ETag header is what a change to this venue must send back as If-Match.
+    """
+    response.headers["ETag"] = f'"{venue.version}"'
     return venue_easy_read(venue, now)

@@ -1,0 +1,101 @@
+"""Officers manage staff and officer accounts."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Path
+from sqlmodel import Session, select
+
+from app.accounts import AccountError, create_account, link_venues, public, set_password
+from app.db import utc_now
+from app.deps import MAX_ID, OfficerOnly, SessionDep
+from app.errors import error_responses
+from app.models import Account, Role
+from app.models.account import AccountCreate, AccountPublic, AccountUpdate, AccountWithPassword
+from app.security import one_time_password
+
+router = APIRouter(prefix="/api/accounts", tags=["accounts"])
+ERRORS = error_responses(400, 401, 403, 404, 422)
+
+
+def account_or_404(
+    session: SessionDep,
+    _officer: OfficerOnly,
+    account_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+) -> Account:
+    account = session.get(Account, account_id)
+    if account is None:
+        raise HTTPException(404, f"There is no account with id {account_id}.")
+    return account
+
+
+AccountOr404 = Annotated[Account, Depends(account_or_404)]
+
+
+@contextmanager
+def account_change(session: Session) -> Iterator[None]:
+    """Commit the change, or turn a reason it cannot be done into a 422, nothing written."""
+    try:
+        yield
+        session.commit()
+    except AccountError as error:
+        session.rollback()
+        raise HTTPException(422, str(error)) from None
+
+
+@router.get("", response_model=list[AccountPublic], responses=ERRORS)
+def list_accounts(session: SessionDep, _officer: OfficerOnly) -> list[AccountPublic]:
+    """Every account, officers first."""
+    accounts = session.exec(select(Account).order_by(Account.role, Account.email)).all()
+    return [public(session, account) for account in accounts]
+
+
+@router.post("", status_code=201, response_model=AccountWithPassword, responses=ERRORS)
+def add_account(
+    session: SessionDep, _officer: OfficerOnly, new: AccountCreate
+) -> AccountWithPassword:
+    """Add an account with a one-time password, shown once; the person then chooses theirs."""
+    password = one_time_password()
+    with account_change(session):
+        account = create_account(
+            session, new.email, new.role, password, new.venue_ids, must_change_password=True
+        )
+    return AccountWithPassword(**public(session, account).model_dump(), one_time_password=password)
+
+
+@router.patch("/{account_id}", response_model=AccountPublic, responses=ERRORS)
+def change_account(
+    session: SessionDep, officer: OfficerOnly, account: AccountOr404, change: AccountUpdate
+) -> AccountPublic:
+    """Disable or enable an account, change its role, or re-link its venues."""
+    if account.id == officer.id and (
+        change.active is False or change.role not in (None, officer.role)
+    ):
+        raise HTTPException(422, "You cannot disable yourself or take away your own role.")
+
+    with account_change(session):
+        if change.role is not None:
+            account.role = change.role
+        if change.active is not None and change.active != account.active:
+            account.active = change.active
+            account.token_version += 1  # a disabled account's sign-ins end now
+        if change.venue_ids is not None:
+            link_venues(session, account, change.venue_ids)
+        elif change.role == Role.officer:
+            link_venues(session, account, [])  # officers edit every venue
+        account.updated_at = utc_now()
+        session.add(account)
+    return public(session, account)
+
+
+@router.post("/{account_id}/password-reset", response_model=AccountWithPassword, responses=ERRORS)
+def reset_password(
+    session: SessionDep, _officer: OfficerOnly, account: AccountOr404
+) -> AccountWithPassword:
+    """Give an account a new one-time password; its sign-ins end now."""
+    password = one_time_password()
+    set_password(account, password, must_change=True)
+    session.add(account)
+    session.commit()
+    return AccountWithPassword(**public(session, account).model_dump(), one_time_password=password)

@@ -1,0 +1,78 @@
+"""Signing in, choosing a password, and saying who you are."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.security import OAuth2PasswordRequestForm
+from sqlmodel import select
+
+from app.accounts import normalise_email, public, set_password
+from app.deps import SessionDep, SettingsDep, SignedIn
+from app.errors import error_responses
+from app.models import Account, Role
+from app.models.account import Me, PasswordChange, Token
+from app.security import ACCESS_TOKEN_MINUTES, create_access_token, verify_password
+
+router = APIRouter(prefix="/api", tags=["accounts"])
+
+
+def token_for(account: Account, secret_key: str) -> Token:
+    assert account.id is not None
+    return Token(
+        access_token=create_access_token(account.id, account.token_version, secret_key),
+        expires_in=ACCESS_TOKEN_MINUTES * 60,
+    )
+
+
+@router.post("/auth/token", response_model=Token, responses=error_responses(400, 401, 422, 429))
+def sign_in(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+) -> Token:
+    """Sign in with email and password (OAuth2 password flow); the token lasts 15 minutes."""
+    throttle = request.app.state.sign_in_throttle
+    email = normalise_email(form.username)
+    address = request.client.host if request.client else "unknown"
+    if wait := throttle.retry_after(email, address):
+        raise HTTPException(
+            429,
+            f"Too many tries. Wait {wait // 60 + 1} minutes, then try again.",
+            headers={"Retry-After": str(wait)},
+        )
+    account = session.exec(select(Account).where(Account.email == email)).first()
+    password_hash = account.password_hash if account and account.active else None
+    if not verify_password(form.password, password_hash) or account is None:
+        throttle.failed(email, address)
+        raise HTTPException(
+            401, "That email and password do not match.", headers={"WWW-Authenticate": "Bearer"}
+        )
+    throttle.succeeded(email)
+    return token_for(account, settings.secret_key)
+
+
+@router.post("/auth/password", response_model=Token, responses=error_responses(400, 401, 403, 422))
+def change_password(
+    session: SessionDep, settings: SettingsDep, account: SignedIn, change: PasswordChange
+) -> Token:
+    """Choose a new password (12 characters or more). Ends every other sign-in."""
+    if not verify_password(change.current_password, account.password_hash):
+        raise HTTPException(422, "current_password is not your password.")
+    if change.new_password == change.current_password:
+        raise HTTPException(422, "new_password must be different from the one you have.")
+    set_password(account, change.new_password, must_change=False)
+    session.add(account)
+    session.commit()
+    return token_for(account, settings.secret_key)
+
+
+@router.get("/me", response_model=Me, responses=error_responses(401))
+def me(session: SessionDep, account: SignedIn) -> Me:
+    """Who you are, and what you may change."""
+    officer = account.role == Role.officer
+    return Me(
+        **public(session, account).model_dump(),
+        can_add_venues=officer,
+        can_manage_accounts=officer,
+    )

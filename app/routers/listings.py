@@ -1,0 +1,170 @@
+"""Keeping listings true: staff change their own venue, officers any venue.
+
+Every write needs `If-Match` with the ETag last read (428 without it, 412 when
+stale), is checked by the same rules as the venue file (422), is recorded field
+by field, and reaches nearest look-ups at once on this instance.
+"""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Response
+from sqlmodel import Session, select
+
+from app.catalogue import Catalogue
+from app.deps import (
+    CatalogueDep,
+    CurrentAccount,
+    EditableVenue,
+    NowDep,
+    OfficerOnly,
+    SessionDep,
+    any_venue_or_404,
+)
+from app.errors import error_responses
+from app.hours import LONDON
+from app.models import Account, Role, Venue, VenueChange
+from app.models.history import VenueChangePublic
+from app.models.venue import STAFF_FIELDS, VenueCreate, VenueEasyRead, VenuePatch
+from app.venue_edits import (
+    VenueInvalid,
+    checked_values,
+    create_venue,
+    file_columns,
+    record_change,
+    ref_taken,
+)
+from app.venue_page import venue_easy_read
+
+router = APIRouter(prefix="/api/venues", tags=["listings"])
+WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 412, 422, 428)
+IfMatch = Annotated[
+    str | None,
+    Header(max_length=200, description="The ETag from your last read of this venue."),
+]
+
+
+def etag(venue: Venue) -> str:
+    return f'"{venue.version}"'
+
+
+def require_if_match(if_match: str | None, venue: Venue) -> None:
+    if if_match is None:
+        raise HTTPException(428, "Send If-Match with the ETag you read, so no change is lost.")
+    tags = [tag.strip().removeprefix("W/") for tag in if_match.split(",")]
+    if "*" not in tags and etag(venue) not in tags:
+        raise HTTPException(
+            412, "Someone changed this venue after you read it. Read it again, then change it."
+        )
+
+
+def venue_response(response: Response, venue: Venue, now) -> VenueEasyRead:
+    response.headers["ETag"] = etag(venue)
+    return venue_easy_read(venue, now)
+
+
+def save(session: Session, catalogue: Catalogue) -> None:
+    session.commit()
+    # This instance answers with the change at once; others within a second.
+    catalogue.refresh_if_changed()
+
+
+def checked(current: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    try:
+        values = checked_values(current, changes)
+    except VenueInvalid as error:
+        raise HTTPException(422, " ".join(f"{problem}." for problem in error.problems)) from None
+    return {name: values[name] for name in changes}
+
+
+@router.post("", status_code=201, response_model=VenueEasyRead, responses=WRITE_ERRORS)
+def add_venue(
+    response: Response,
+    session: SessionDep,
+    catalogue: CatalogueDep,
+    officer: OfficerOnly,
+    now: NowDep,
+    new: VenueCreate,
+) -> VenueEasyRead:
+    """Add a venue to the scheme (officers)."""
+    if ref_taken(session, new.ref, None):
+        raise HTTPException(409, f"ref {new.ref} is already used by another venue.")
+    values = checked({}, new.model_dump())
+    venue = create_venue(session, values, officer)
+    save(session, catalogue)
+    return venue_response(response, venue, now)
+
+
+@router.patch("/{venue_id}", response_model=VenueEasyRead, responses=WRITE_ERRORS)
+def change_venue(
+    response: Response,
+    session: SessionDep,
+    catalogue: CatalogueDep,
+    account: CurrentAccount,
+    venue: EditableVenue,
+    now: NowDep,
+    patch: VenuePatch,
+    if_match: IfMatch = None,
+) -> VenueEasyRead:
+    """Change some of a venue's fields. Staff: hours, phone, website, access, easy read, photo."""
+    changes = patch.model_dump(exclude_unset=True)
+    if account.role == Role.staff and (not_theirs := sorted(set(changes) - STAFF_FIELDS)):
+        raise HTTPException(403, f"Only a council officer can change {', '.join(not_theirs)}.")
+    require_if_match(if_match, venue)
+    if "ref" in changes and ref_taken(session, changes["ref"], venue.id):
+        raise HTTPException(409, f"ref {changes['ref']} is already used by another venue.")
+    record_change(session, venue, account, checked(file_columns(venue), changes))
+    save(session, catalogue)
+    return venue_response(response, venue, now)
+
+
+@router.post("/{venue_id}/withdraw", response_model=VenueEasyRead, responses=WRITE_ERRORS)
+def withdraw_venue(
+    response: Response,
+    session: SessionDep,
+    catalogue: CatalogueDep,
+    officer: OfficerOnly,
+    venue: Annotated[Venue, Depends(any_venue_or_404)],
+    now: NowDep,
+    if_match: IfMatch = None,
+) -> VenueEasyRead:
+    """Take a venue out of the scheme: kept, with its history, but no longer shown."""
+    require_if_match(if_match, venue)
+    record_change(session, venue, officer, {"active": False})
+    save(session, catalogue)
+    return venue_response(response, venue, now)
+
+
+@router.post("/{venue_id}/checked", response_model=VenueEasyRead, responses=WRITE_ERRORS)
+def mark_checked(
+    response: Response,
+    session: SessionDep,
+    catalogue: CatalogueDep,
+    officer: OfficerOnly,
+    venue: Annotated[Venue, Depends(any_venue_or_404)],
+    now: NowDep,
+    if_match: IfMatch = None,
+) -> VenueEasyRead:
+    """Record that the listing was checked today (shown on the venue's page)."""
+    require_if_match(if_match, venue)
+    record_change(session, venue, officer, {"last_checked": now.astimezone(LONDON).date()})
+    save(session, catalogue)
+    return venue_response(response, venue, now)
+
+
+@router.get(
+    "/{venue_id}/history",
+    response_model=list[VenueChangePublic],
+    responses=error_responses(401, 403, 404),
+)
+def venue_history(session: SessionDep, venue: EditableVenue) -> list[VenueChangePublic]:
+    """Every change to the venue, newest first: who, when, and old and new values."""
+    rows = session.exec(
+        select(VenueChange, Account.email)
+        .join(Account, isouter=True)
+        .where(VenueChange.venue_id == venue.id)
+        .order_by(VenueChange.id.desc())  # type: ignore[union-attr]
+    ).all()
+    return [
+        VenueChangePublic(**change.model_dump(exclude={"account_id"}), changed_by=email)
+        for change, email in rows
+    ]

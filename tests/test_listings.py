@@ -1,0 +1,297 @@
+"""Changing listings: who may do what (every write route, every kind of caller),
+no lost updates, history, and freshness."""
+
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import jwt
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from tests.conftest import HEADER, load, venue_row
+from tests.people import (
+    PASSWORD,
+    add_account,
+    cheap_hashing,  # noqa: F401  (a fixture)
+    token_headers,
+    venue_ids,
+)
+from tests.servers import running_server, safe_places
+
+NEW_VENUE = {
+    "ref": "NEW-1",
+    "name": "New Library",
+    "category": "library",
+    "address": "1 New Street",
+    "town": "Warwick",
+    "postcode": "CV34 4AA",
+    "latitude": 52.281,
+    "longitude": -1.581,
+    "opening_hours": "Mo-Fr 09:00-17:00",
+}
+
+pytestmark = pytest.mark.usefixtures("cheap_hashing")
+
+
+class Site:
+    """Two venues, an officer, staff of each venue, and a disabled staff account."""
+
+    def __init__(self, engine: Engine, client: TestClient) -> None:
+        load(engine, HEADER + venue_row("A-1", 52.28, -1.58) + venue_row("B-1", 52.29, -1.59))
+        self.client = client
+        self.a, self.b = venue_ids(engine, "A-1", "B-1")
+        add_account(engine, "officer@example.org", "officer")
+        self.staff_id = add_account(engine, "a@example.org", "staff", ("A-1",))
+        add_account(engine, "b@example.org", "staff", ("B-1",))
+        add_account(engine, "gone@example.org", "staff", ("A-1",))
+        self.callers = {
+            "anonymous": {},
+            "staff of this venue": token_headers(client, "a@example.org"),
+            "staff of another venue": token_headers(client, "b@example.org"),
+            "officer": token_headers(client, "officer@example.org"),
+            "disabled account": token_headers(client, "gone@example.org"),
+            "forged token": {"Authorization": "Bearer " + forged_token()},
+        }
+        gone = self.account_id("gone@example.org")
+        response = client.patch(
+            f"/api/accounts/{gone}", headers=self.callers["officer"], json={"active": False}
+        )
+        assert response.status_code == 200
+
+    def account_id(self, email: str) -> int:
+        accounts = self.client.get("/api/accounts", headers=self.callers["officer"]).json()
+        return next(account["id"] for account in accounts if account["email"] == email)
+
+    def etag(self, venue_id: int) -> dict[str, str]:
+        return {"If-Match": self.client.get(f"/api/venues/{venue_id}").headers["etag"]}
+
+
+def forged_token() -> str:
+    claims = {"sub": "1", "ver": 0, "exp": datetime.now(UTC) + timedelta(minutes=5)}
+    return jwt.encode(claims, "not the server's secret key, but long enough", algorithm="HS256")
+
+
+@pytest.fixture
+def site(engine: Engine, make_client) -> Site:
+    return Site(engine, make_client())
+
+
+def call(site: Site, route: str, headers: dict[str, str]):
+    client, a = site.client, site.a
+    if route == "change a venue":
+        return client.patch(
+            f"/api/venues/{a}", headers={**headers, **site.etag(a)}, json={"phone": "01632 960111"}
+        )
+    if route == "add a venue":
+        return client.post("/api/venues", headers=headers, json=NEW_VENUE)
+    if route == "withdraw a venue":
+        return client.post(f"/api/venues/{a}/withdraw", headers={**headers, **site.etag(a)})
+    if route == "mark a venue checked":
+        return client.post(f"/api/venues/{a}/checked", headers={**headers, **site.etag(a)})
+    if route == "read a venue's history":
+        return client.get(f"/api/venues/{a}/history", headers=headers)
+    if route == "add an account":
+        return client.post(
+            "/api/accounts", headers=headers, json={"email": "n@example.org", "role": "staff"}
+        )
+    if route == "change an account":
+        return client.patch(
+            f"/api/accounts/{site.staff_id}", headers=headers, json={"venue_ids": [site.b]}
+        )
+    if route == "reset a password":
+        return client.post(f"/api/accounts/{site.staff_id}/password-reset", headers=headers)
+    raise AssertionError(route)
+
+
+CALLERS = (
+    "anonymous",
+    "staff of this venue",
+    "staff of another venue",
+    "officer",
+    "disabled account",
+    "forged token",
+)
+MATRIX = {
+    "change a venue": (401, 200, 403, 200, 401, 401),
+    "add a venue": (401, 403, 403, 201, 401, 401),
+    "withdraw a venue": (401, 403, 403, 200, 401, 401),
+    "mark a venue checked": (401, 403, 403, 200, 401, 401),
+    "read a venue's history": (401, 200, 403, 200, 401, 401),
+    "add an account": (401, 403, 403, 201, 401, 401),
+    "change an account": (401, 403, 403, 200, 401, 401),
+    "reset a password": (401, 403, 403, 200, 401, 401),
+}
+CELLS = [
+    (route, caller, status)
+    for route, statuses in MATRIX.items()
+    for caller, status in zip(CALLERS, statuses, strict=True)
+]
+
+
+@pytest.mark.parametrize(("route", "caller", "status"), CELLS)
+def test_who_may_do_what(site: Site, route: str, caller: str, status: int) -> None:
+    response = call(site, route, site.callers[caller])
+    assert response.status_code == status, response.text
+    if status >= 400:
+        assert response.json()["message"]  # a reason in plain words
+
+
+def test_staff_may_change_only_their_fields(site: Site) -> None:
+    staff = site.callers["staff of this venue"]
+    for field, value in (("name", "Mine now"), ("latitude", 52.3), ("ref", "X-1")):
+        response = site.client.patch(
+            f"/api/venues/{site.a}", headers={**staff, **site.etag(site.a)}, json={field: value}
+        )
+        assert response.status_code == 403
+        assert response.json()["message"] == f"Only a council officer can change {field}."
+    allowed = {
+        "opening_hours": "Mo-Sa 08:00-18:00",
+        "easy_read": "This is a shop. Staff will help you.",
+        "step_free": False,
+        "quiet_space": True,
+    }
+    changed = site.client.patch(
+        f"/api/venues/{site.a}", headers={**staff, **site.etag(site.a)}, json=allowed
+    )
+    assert changed.status_code == 200
+    assert {name: changed.json()[name] for name in allowed} == allowed
+
+
+def test_no_lost_updates(site: Site) -> None:
+    one, two = site.callers["staff of this venue"], site.callers["officer"]
+    read_by_both = site.etag(site.a)
+    first = site.client.patch(
+        f"/api/venues/{site.a}", headers={**one, **read_by_both}, json={"phone": "01632 960001"}
+    )
+    assert first.status_code == 200
+    assert first.headers["etag"] != read_by_both["If-Match"]
+    second = site.client.patch(
+        f"/api/venues/{site.a}", headers={**two, **read_by_both}, json={"phone": "01632 960002"}
+    )
+    assert second.status_code == 412
+    assert "Read it again" in second.json()["message"]
+    missing = site.client.patch(
+        f"/api/venues/{site.a}", headers=two, json={"phone": "01632 960003"}
+    )
+    assert missing.status_code == 428
+    assert site.client.get(f"/api/venues/{site.a}").json()["phone"] == "01632 960001"
+
+
+def test_bad_values_are_refused_whole(site: Site) -> None:
+    officer = site.callers["officer"]
+    before = site.client.get(f"/api/venues/{site.a}")
+    response = site.client.patch(
+        f"/api/venues/{site.a}",
+        headers={**officer, **site.etag(site.a)},
+        json={"phone": "01632 960009", "opening_hours": "whenever", "postcode": "NOPE1"},
+    )
+    assert response.status_code == 422
+    message = response.json()["message"]
+    assert "opening_hours is not in OpenStreetMap format" in message
+    assert "postcode 'NOPE1' is not a UK postcode" in message
+    after = site.client.get(f"/api/venues/{site.a}")
+    assert after.json() == before.json()
+    assert after.headers["etag"] == before.headers["etag"]
+    unknown = site.client.patch(
+        f"/api/venues/{site.a}", headers={**officer, **site.etag(site.a)}, json={"colour": "red"}
+    )
+    assert unknown.status_code == 422
+    assert "colour" in unknown.json()["message"]
+
+
+def test_history_says_who_when_and_what(site: Site) -> None:
+    staff, officer = site.callers["staff of this venue"], site.callers["officer"]
+    site.client.patch(
+        f"/api/venues/{site.a}",
+        headers={**staff, **site.etag(site.a)},
+        json={"phone": "01632 960077"},
+    )
+    site.client.post(f"/api/venues/{site.a}/withdraw", headers={**officer, **site.etag(site.a)})
+    history = site.client.get(f"/api/venues/{site.a}/history", headers=staff).json()
+    assert [(h["field"], h["old_value"], h["new_value"], h["changed_by"]) for h in history] == [
+        ("active", True, False, "officer@example.org"),
+        ("phone", None, "01632 960077", "a@example.org"),
+    ]
+
+
+def test_withdrawn_venues_disappear_at_once_but_are_kept(site: Site) -> None:
+    officer = site.callers["officer"]
+    near = {"lat": 52.28, "lon": -1.58, "limit": 5}
+    assert site.a in [
+        v["id"] for v in site.client.get("/api/venues/nearest", params=near).json()["venues"]
+    ]
+    withdrawn = site.client.post(
+        f"/api/venues/{site.a}/withdraw", headers={**officer, **site.etag(site.a)}
+    )
+    assert withdrawn.json()["active"] is False
+    nearest = site.client.get("/api/venues/nearest", params=near).json()["venues"]
+    assert site.a not in [venue["id"] for venue in nearest]
+    assert site.client.get(f"/api/venues/{site.a}").status_code == 404
+    assert len(site.client.get(f"/api/venues/{site.a}/history", headers=officer).json()) == 1
+
+
+def test_edits_reach_nearest_at_once_on_this_instance(site: Site) -> None:
+    officer = site.callers["officer"]
+    site.client.patch(
+        f"/api/venues/{site.a}", headers={**officer, **site.etag(site.a)}, json={"name": "Renamed"}
+    )
+    nearest = site.client.get("/api/venues/nearest", params={"lat": 52.28, "lon": -1.58}).json()
+    assert nearest["venues"][0]["name"] == "Renamed"
+    added = site.client.post("/api/venues", headers=officer, json=NEW_VENUE)
+    assert added.status_code == 201
+    assert added.headers["etag"] == '"1"'
+    nearest = site.client.get("/api/venues/nearest", params={"lat": 52.281, "lon": -1.581}).json()
+    assert nearest["venues"][0]["ref"] == "NEW-1"
+    again = site.client.post("/api/venues", headers=officer, json=NEW_VENUE)
+    assert (again.status_code, again.json()["message"]) == (
+        409,
+        "ref NEW-1 is already used by another venue.",
+    )
+
+
+def test_marking_checked_shows_on_the_public_page(site: Site) -> None:
+    officer = site.callers["officer"]
+    site.client.post(f"/api/venues/{site.a}/checked", headers={**officer, **site.etag(site.a)})
+    today = datetime.now(UTC).astimezone().date().isoformat()
+    assert site.client.get(f"/api/venues/{site.a}").json()["last_checked"][:4] == today[:4]
+
+
+def test_an_edit_reaches_another_instance_within_two_seconds(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    load(engine, HEADER + venue_row("A-1", 52.28, -1.58))
+    added = safe_places(
+        "users", "add", "o@example.org", "--role", "officer",
+        database_url=database_url, stdin=PASSWORD + "\n",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    with (
+        running_server(database_url, tmp_path / "one.log") as one,
+        running_server(database_url, tmp_path / "two.log") as two,
+    ):
+        token = one.post(
+            "/api/auth/token", data={"username": "o@example.org", "password": PASSWORD}
+        )
+        headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        [venue_id] = venue_ids(engine, "A-1")
+        etag = one.get(f"/api/venues/{venue_id}").headers["etag"]
+        changed = one.patch(
+            f"/api/venues/{venue_id}",
+            headers={**headers, "If-Match": etag},
+            json={"name": "Changed on one"},
+        )
+        assert changed.status_code == 200, changed.text
+        changed_at = time.monotonic()
+        here = {"lat": 52.28, "lon": -1.58, "limit": 1}
+        assert (
+            one.get("/api/venues/nearest", params=here).json()["venues"][0]["name"]
+            == "Changed on one"
+        )
+        while (
+            two.get("/api/venues/nearest", params=here).json()["venues"][0]["name"]
+            != "Changed on one"
+        ):
+            assert time.monotonic() - changed_at < 2.0, "the other instance was stale for 2 s"
+            time.sleep(0.05)
