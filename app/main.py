@@ -12,7 +12,7 @@ from app.db import make_engine
 from app.errors import EXCEPTION_HANDLERS
 from app.places import Gazetteer, OnlineGeocoder
 from app.privacy import install_access_log_filter
-from app.routers import accounts, auth, contacts, health, listings, places, venues
+from app.routers import accounts, auth, contacts, easy_read, health, listings, places, venues
 from app.security import SignInThrottle
 
 DESCRIPTION = """
@@ -72,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(listings.router)
     app.include_router(auth.router)
     app.include_router(accounts.router)
+    app.include_router(easy_read.router)
     app.include_router(places.router)
     app.include_router(contacts.router)
     return app

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from app.easy_read import check_easy_read
 from app.hours import HoursError, parse_hours
 from app.models.venue import Category, VenueFields
 
@@ -44,6 +45,9 @@ UK_LATITUDE = (49.8, 61.0)
 UK_LONGITUDE = (-8.7, 2.0)
 POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
 REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+# Characters no text of ours may hold (line breaks and tabs are fine); PostgreSQL
+# refuses NUL outright.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 PHONE = re.compile(r"^\+?[0-9 ()-]{6,}$")
 # Text that a spreadsheet opening an export would treat as a formula (OWASP
 # "CSV injection"). Phone and coordinate columns are checked by shape instead.
@@ -108,6 +112,11 @@ def check_row(raw: Mapping[str, str | None]) -> tuple[dict[str, Any], list[str]]
         for name, limit in MAX_LENGTHS.items()
         if len(text.get(name, "")) > limit
     ]
+    problems += [
+        f"{name} holds a control character (like a NUL byte): remove it"
+        for name, value in text.items()
+        if CONTROL.search(value)
+    ]
     row: dict[str, Any] = {name: text.get(name) or None for name in COLUMNS}
     if text.get("ref") and not REF.match(text["ref"]):
         problems.append("ref may hold only letters, digits, '-', '_' and '.'")
@@ -136,6 +145,10 @@ def check_row(raw: Mapping[str, str | None]) -> tuple[dict[str, Any], list[str]]
             parse_hours(text["opening_hours"])
         except HoursError as error:
             problems.append(str(error))
+    if text.get("easy_read"):
+        problems += [
+            f"easy_read: {problem}" for problem in check_easy_read(text["easy_read"]).problems
+        ]
     if text.get("phone") and not PHONE.match(text["phone"]):
         problems.append("phone may hold only digits, spaces, brackets, '-' and a leading '+'")
     if text.get("website") and not text["website"].startswith(("https://", "http://")):

@@ -201,3 +201,7 @@ def test_first_officer_from_the_command_line(engine: Engine, database_url: str) 
         database_url=database_url, stdin="short\n",
     )  # fmt: skip
     assert short.returncode == 1
+
+
+def test_a_nul_byte_in_the_email_is_just_a_wrong_sign_in(site: TestClient) -> None:
+    assert sign_in(site, "staff@example.org\x00", PASSWORD).status_code == 401

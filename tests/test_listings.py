@@ -7,7 +7,6 @@ from pathlib import Path
 
 import jwt
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from tests.conftest import HEADER, load, venue_row
@@ -38,9 +37,9 @@ pytestmark = pytest.mark.usefixtures("cheap_hashing")
 class Site:
     """Two venues, an officer, staff of each venue, and a disabled staff account."""
 
-    def __init__(self, engine: Engine, client: TestClient) -> None:
+    def __init__(self, engine: Engine, make_client) -> None:
         load(engine, HEADER + venue_row("A-1", 52.28, -1.58) + venue_row("B-1", 52.29, -1.59))
-        self.client = client
+        self.client = client = make_client()  # after the venues, so it starts with them
         self.a, self.b = venue_ids(engine, "A-1", "B-1")
         add_account(engine, "officer@example.org", "officer")
         self.staff_id = add_account(engine, "a@example.org", "staff", ("A-1",))
@@ -75,7 +74,7 @@ def forged_token() -> str:
 
 @pytest.fixture
 def site(engine: Engine, make_client) -> Site:
-    return Site(engine, make_client())
+    return Site(engine, make_client)
 
 
 def call(site: Site, route: str, headers: dict[str, str]):
@@ -295,3 +294,17 @@ def test_an_edit_reaches_another_instance_within_two_seconds(
         ):
             assert time.monotonic() - changed_at < 2.0, "the other instance was stale for 2 s"
             time.sleep(0.05)
+
+
+def test_easy_read_text_must_stay_easy_read(site: Site) -> None:
+    staff = site.callers["staff of this venue"]
+    response = site.client.patch(
+        f"/api/venues/{site.a}",
+        headers={**staff, **site.etag(site.a)},
+        json={"easy_read": "PLEASE attend the premises. We have three rooms."},
+    )
+    assert response.status_code == 422
+    message = response.json()["message"]
+    assert "easy_read: Write PLEASE as please" in message
+    assert "easy_read: 'premises' is a hard word" in message
+    assert "easy_read: Write 3, not three." in message

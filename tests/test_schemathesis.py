@@ -36,6 +36,7 @@ OPERATIONS = [
     "POST /api/accounts/{account_id}/password-reset",
     "POST /api/auth/password",
     "POST /api/auth/token",
+    "POST /api/easy-read/check",
     "POST /api/venues",
     "POST /api/venues/{venue_id}/checked",
     "POST /api/venues/{venue_id}/withdraw",

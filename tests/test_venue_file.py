@@ -143,3 +143,8 @@ def test_geojson_puts_longitude_first() -> None:
     assert feature["properties"]["ref"] == "A-1"
     assert "latitude" not in feature["properties"]
     json.dumps(collection)
+
+
+def test_control_characters_are_refused() -> None:
+    [message] = errors_of(HEADER + venue_row("A-1", 52.28, -1.58, name="Nul\x00Place"))
+    assert message == "line 2: name holds a control character (like a NUL byte): remove it"

@@ -41,7 +41,9 @@ def sign_in(
             f"Too many tries. Wait {wait // 60 + 1} minutes, then try again.",
             headers={"Retry-After": str(wait)},
         )
-    account = session.exec(select(Account).where(Account.email == email)).first()
+    # A NUL byte can be in no email, and PostgreSQL would refuse to compare it.
+    found = select(Account).where(Account.email == email)
+    account = None if "\x00" in email else session.exec(found).first()
     password_hash = account.password_hash if account and account.active else None
     if not verify_password(form.password, password_hash) or account is None:
         throttle.failed(email, address)
