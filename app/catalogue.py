@@ -13,7 +13,7 @@ import threading
 from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import orjson
@@ -29,7 +29,7 @@ from app.geo import (
     distance_and_bearing,
     walking_minutes,
 )
-from app.hours import HoursError, OpeningNow, opening_now, parse_hours
+from app.hours import HoursError, OpeningNow, closed_until_words, opening_now, parse_hours
 from app.models.venue import CATEGORY_WORDS, Venue, is_sample_ref
 
 log = logging.getLogger(__name__)
@@ -52,8 +52,16 @@ _PUBLIC_COLUMNS = (
     "phone",
     "photo",
     "opening_hours",
+    "closed_until",
 )
 VENUE_TABLE = Venue.__table__  # type: ignore[attr-defined]
+
+
+def _closed_json(closed_until: int) -> bytes:
+    status = closed_until_words(date.fromordinal(closed_until))
+    return b'"open_now":false,"opening_status":%b,"opening_today":"Closed today."}' % orjson.dumps(
+        status
+    )
 
 
 def _walk_json(metres: float) -> bytes:
@@ -102,6 +110,8 @@ class Snapshot:
     latitudes: array
     longitudes: array
     hours: list[OpeningHours | None]
+    # Temporary closures as day ordinals (0: none): closed while today is before it.
+    closed_until: array
     # Each venue's fixed fields as the start of a JSON object: b'{"id":1,…,'.
     fragments: PackedBytes
     towns: dict[str, tuple[float, float]]
@@ -145,6 +155,7 @@ def load_snapshot(engine: Engine) -> Snapshot:
     latitudes = array("d")
     longitudes = array("d")
     hours: list[OpeningHours | None] = []
+    closed_until = array("l")
     fragments = PackedBytes()
     town_points: dict[str, list[float]] = {}
     with Session(engine) as session:
@@ -155,6 +166,7 @@ def load_snapshot(engine: Engine) -> Snapshot:
             latitudes.append(row["latitude"])
             longitudes.append(row["longitude"])
             hours.append(_hours_or_none(row["opening_hours"], row["ref"]))
+            closed_until.append(row["closed_until"].toordinal() if row["closed_until"] else 0)
             fragments.append(_fragment(row))
             sums = town_points.setdefault(row["town"], [0.0, 0.0, 0.0])
             sums[0] += row["latitude"]
@@ -166,7 +178,15 @@ def load_snapshot(engine: Engine) -> Snapshot:
     )
     index = PointIndex(latitudes, longitudes)
     return Snapshot(
-        revision, index, latitudes, longitudes, hours, fragments.freeze(), towns, centre
+        revision,
+        index,
+        latitudes,
+        longitudes,
+        hours,
+        closed_until,
+        fragments.freeze(),
+        towns,
+        centre,
     )
 
 
@@ -261,7 +281,8 @@ class Catalogue:
             for chord, p in zip(chords, positions, strict=True)
             if chord <= cutoff
         )
-        fragments, hours = snap.fragments, snap.hours
+        fragments, hours, closed = snap.fragments, snap.hours, snap.closed_until
+        today = now.date().toordinal()
         return [
             b'%b"distance_m":%d,%b,"direction":"%b",%b'
             % (
@@ -269,7 +290,7 @@ class Catalogue:
                 round(metres),
                 _walk_json(metres),
                 direction_words(metres, bearing).encode(),
-                self.opening(hours[p], now)[1],
+                _closed_json(closed[p]) if closed[p] > today else self.opening(hours[p], now)[1],
             )
             for metres, bearing, p in ranked[:limit]
         ]
@@ -281,12 +302,15 @@ class Catalogue:
         if not open_only:
             return snap.index.nearest(lat, lon, limit + 2)
         k = limit * 4
+        today = now.date().toordinal()
         while True:
             chords, positions = snap.index.nearest(lat, lon, k)
             keep = [
                 i
                 for i, p in enumerate(positions)
-                if (state := self.opening(snap.hours[p], now)[0]) is not None and state.open_now
+                if snap.closed_until[p] <= today
+                and (state := self.opening(snap.hours[p], now)[0]) is not None
+                and state.open_now
             ]
             if len(keep) >= limit or k >= min(snap.index.size, MAX_CANDIDATES):
                 return [chords[i] for i in keep], [positions[i] for i in keep]

@@ -1,5 +1,6 @@
 """The `safe-places` command: serve, import and export venues."""
 
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -45,6 +46,9 @@ def serve(
     import uvicorn
 
     settings = get_settings()
+    # Workers are separate processes: they must sign and check tokens with one
+    # key, so a development key made here is handed down to them.
+    os.environ.setdefault("SAFE_PLACES_SECRET_KEY", settings.secret_key)
     summary = prepare_database(_engine(), settings.data_csv)
     if summary:
         typer.echo(f"Loaded {settings.data_csv}: {summary}", err=True)

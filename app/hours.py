@@ -169,3 +169,13 @@ def week_words(hours: OpeningHours, now: datetime) -> list[tuple[str, date, str]
     today = now.astimezone(LONDON).date()
     days = (today + timedelta(days=offset) for offset in range(7))
     return [(DAY_NAMES[day.weekday()], day, day_words(hours, day)) for day in days]
+
+
+def closed_until_words(closed_until: date) -> str:
+    """'Closed until Monday 3 March.': the day it opens as usual again."""
+    return f"Closed until {DAY_NAMES[closed_until.weekday()]} {closed_until.day} {closed_until:%B}."
+
+
+def is_temporarily_closed(closed_until: date | None, today: date) -> bool:
+    """A closure lapses by itself: from `closed_until` on, the usual hours apply."""
+    return closed_until is not None and today < closed_until

@@ -3,7 +3,14 @@
 import re
 from datetime import datetime
 
-from app.hours import HoursError, opening_now, parse_hours, week_words
+from app.hours import (
+    HoursError,
+    closed_until_words,
+    is_temporarily_closed,
+    opening_now,
+    parse_hours,
+    week_words,
+)
 from app.models.venue import (
     CATEGORY_WORDS,
     Accessibility,
@@ -45,6 +52,17 @@ def venue_easy_read(venue: Venue, now: datetime) -> VenueEasyRead:
         if hours and state and state.open_now is not None
         else None
     )
+    open_now, status = (state.open_now, state.status) if state else (None, None)
+    if is_temporarily_closed(venue.closed_until, now.date()):
+        assert venue.closed_until is not None
+        open_now, status = False, closed_until_words(venue.closed_until)
+        closed_until = venue.closed_until
+        week = [
+            day
+            if day.date >= closed_until
+            else DayHours(day=day.day, date=day.date, hours="Closed")
+            for day in week or []
+        ] or None
     assert venue.id is not None
     return VenueEasyRead(
         **VenueFields.model_validate(venue, from_attributes=True).model_dump(),
@@ -52,8 +70,8 @@ def venue_easy_read(venue: Venue, now: datetime) -> VenueEasyRead:
         kind=CATEGORY_WORDS[venue.category],
         sample=is_sample_ref(venue.ref),
         active=venue.active,
-        open_now=state.open_now if state else None,
-        opening_status=state.status if state else None,
+        open_now=open_now,
+        opening_status=status,
         opening_week=week,
         accessibility=Accessibility(
             step_free=venue.step_free,
@@ -61,6 +79,7 @@ def venue_easy_read(venue: Venue, now: datetime) -> VenueEasyRead:
             quiet_space=venue.quiet_space,
         ),
         last_checked=venue.last_checked,
+        closed_until=venue.closed_until,
         easy_read_sentences=sentences(venue.easy_read),
         when_you_arrive=WHEN_YOU_ARRIVE,
     )

@@ -308,3 +308,47 @@ def test_easy_read_text_must_stay_easy_read(site: Site) -> None:
     assert "easy_read: Write PLEASE as please" in message
     assert "easy_read: 'premises' is a hard word" in message
     assert "easy_read: Write 3, not three." in message
+
+
+def test_a_temporary_closure_shows_everywhere_and_lapses_by_itself(
+    engine: Engine, make_client, clock
+) -> None:
+    from app.hours import LONDON
+
+    clock.now = datetime(2026, 11, 25, 12, 0, tzinfo=LONDON)  # a Wednesday
+    site = Site(engine, make_client)
+    staff = site.callers["staff of this venue"]
+    closed = site.client.patch(
+        f"/api/venues/{site.a}",
+        headers={**staff, **site.etag(site.a)},
+        json={"closed_until": "2026-11-30"},
+    )
+    assert closed.status_code == 200, closed.text
+    assert closed.json()["open_now"] is False
+    assert closed.json()["opening_status"] == "Closed until Monday 30 November."
+    assert [day["hours"] for day in closed.json()["opening_week"][:6]] == ["Closed"] * 5 + [
+        "9am to 5pm"
+    ]
+    here = {"lat": 52.28, "lon": -1.58, "limit": 2}
+    [first, _] = site.client.get("/api/venues/nearest", params=here).json()["venues"]
+    assert (first["id"], first["open_now"], first["opening_today"]) == (
+        site.a,
+        False,
+        "Closed today.",
+    )
+    assert first["opening_status"] == "Closed until Monday 30 November."
+    open_ones = site.client.get("/api/venues/nearest", params={**here, "open_now": "true"}).json()
+    assert site.a not in [venue["id"] for venue in open_ones["venues"]]
+    clock.now = datetime(2026, 11, 30, 12, 0, tzinfo=LONDON)  # the closure has ended
+    [first, _] = site.client.get("/api/venues/nearest", params=here).json()["venues"]
+    assert (first["id"], first["open_now"]) == (site.a, True)
+
+
+@pytest.mark.parametrize("day", ["2020-01-01", "2030-01-01"])
+def test_a_closure_must_be_soon_and_in_the_future(site: Site, day: str) -> None:
+    staff = site.callers["staff of this venue"]
+    response = site.client.patch(
+        f"/api/venues/{site.a}", headers={**staff, **site.etag(site.a)}, json={"closed_until": day}
+    )
+    assert response.status_code == 422
+    assert response.json()["message"].startswith("closed_until must be a day after today")

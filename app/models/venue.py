@@ -75,6 +75,8 @@ class Venue(VenueFields, table=True):
     # Withdrawn venues are kept (with their history) but never shown.
     active: bool = Field(default=True, index=True)
     last_checked: date | None = None
+    # Closed (whatever the hours say) until this day, when it opens as usual again.
+    closed_until: date | None = None
     # Counts changes; the ETag, so two people editing at once cannot overwrite each other.
     version: int = Field(default=1)
     created_at: datetime
@@ -140,6 +142,7 @@ class VenueEasyRead(VenueFields):
     opening_week: list[DayHours] | None
     accessibility: Accessibility
     last_checked: date | None
+    closed_until: date | None
     easy_read_sentences: list[str]
     when_you_arrive: list[str]
 
@@ -167,6 +170,10 @@ class VenuePatch(BaseModel):
     accessible_toilet: bool | None = None
     quiet_space: bool | None = None
     photo: Annotated[str, PydanticField(max_length=300)] | None = None
+    closed_until: date | None = PydanticField(
+        default=None,
+        description="Closed until this day (it opens as usual again that day); null: not closed.",
+    )
 
 
 class VenueCreate(VenuePatch):
@@ -184,5 +191,5 @@ class VenueCreate(VenuePatch):
 # What venue staff may change about their own venue; the rest is officers'.
 STAFF_FIELDS = frozenset(
     {"phone", "website", "opening_hours", "easy_read", "step_free", "accessible_toilet",
-     "quiet_space", "photo"}
+     "quiet_space", "photo", "closed_until"}
 )  # fmt: skip

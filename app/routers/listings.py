@@ -5,6 +5,7 @@ stale), is checked by the same rules as the venue file (422), is recorded field
 by field, and reaches nearest look-ups at once on this instance.
 """
 
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Response
@@ -36,6 +37,8 @@ from app.venue_edits import (
 from app.venue_page import venue_easy_read
 
 router = APIRouter(prefix="/api/venues", tags=["listings"])
+# A closure is for a holiday or a refit; longer than this is leaving the scheme.
+MAX_CLOSURE_DAYS = 366
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 412, 422, 428)
 IfMatch = Annotated[
     str | None,
@@ -68,12 +71,22 @@ def save(session: Session, catalogue: Catalogue) -> None:
     catalogue.refresh_if_changed()
 
 
-def checked(current: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+def checked(current: dict[str, Any], changes: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The changes, checked: the venue file's columns by its rules, a closure by date."""
+    closure = {"closed_until": changes.pop("closed_until")} if "closed_until" in changes else {}
     try:
         values = checked_values(current, changes)
     except VenueInvalid as error:
         raise HTTPException(422, " ".join(f"{problem}." for problem in error.problems)) from None
-    return {name: values[name] for name in changes}
+    until = closure.get("closed_until")
+    today = now.astimezone(LONDON).date()
+    if until is not None and not today < until <= today + timedelta(days=MAX_CLOSURE_DAYS):
+        raise HTTPException(
+            422,
+            f"closed_until must be a day after today and within {MAX_CLOSURE_DAYS} days. "
+            "To close for longer, ask a council officer to withdraw the venue.",
+        )
+    return {**{name: values[name] for name in changes}, **closure}
 
 
 @router.post("", status_code=201, response_model=VenueEasyRead, responses=WRITE_ERRORS)
@@ -88,7 +101,7 @@ def add_venue(
     """Add a venue to the scheme (officers)."""
     if ref_taken(session, new.ref, None):
         raise HTTPException(409, f"ref {new.ref} is already used by another venue.")
-    values = checked({}, new.model_dump())
+    values = checked({}, new.model_dump(), now)
     venue = create_venue(session, values, officer)
     save(session, catalogue)
     return venue_response(response, venue, now)
@@ -112,7 +125,7 @@ def change_venue(
     require_if_match(if_match, venue)
     if "ref" in changes and ref_taken(session, changes["ref"], venue.id):
         raise HTTPException(409, f"ref {changes['ref']} is already used by another venue.")
-    record_change(session, venue, account, checked(file_columns(venue), changes))
+    record_change(session, venue, account, checked(file_columns(venue), changes, now))
     save(session, catalogue)
     return venue_response(response, venue, now)
 
