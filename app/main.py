@@ -68,8 +68,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         exception_handlers=EXCEPTION_HANDLERS,
     )
     app.include_router(health.router)
-    app.include_router(venues.router)
+    # Listings first: its /api/venues/unchecked must not be read as a venue id.
     app.include_router(listings.router)
+    app.include_router(venues.router)
     app.include_router(auth.router)
     app.include_router(accounts.router)
     app.include_router(easy_read.router)

@@ -45,6 +45,7 @@ class Site:
         self.staff_id = add_account(engine, "a@example.org", "staff", ("A-1",))
         add_account(engine, "b@example.org", "staff", ("B-1",))
         add_account(engine, "gone@example.org", "staff", ("A-1",))
+        self.callers: dict[str, dict[str, str]] = {}
         self.callers = {
             "anonymous": {},
             "staff of this venue": token_headers(client, "a@example.org"),
@@ -64,7 +65,11 @@ class Site:
         return next(account["id"] for account in accounts if account["email"] == email)
 
     def etag(self, venue_id: int) -> dict[str, str]:
-        return {"If-Match": self.client.get(f"/api/venues/{venue_id}").headers["etag"]}
+        """The ETag as an editor reads it (the public page hides withdrawn venues)."""
+        listing = self.client.get(
+            f"/api/venues/{venue_id}/listing", headers=self.callers["officer"]
+        )
+        return {"If-Match": listing.headers["etag"]}
 
 
 def forged_token() -> str:
@@ -352,3 +357,55 @@ def test_a_closure_must_be_soon_and_in_the_future(site: Site, day: str) -> None:
     )
     assert response.status_code == 422
     assert response.json()["message"].startswith("closed_until must be a day after today")
+
+
+def test_an_earlier_value_can_be_restored(site: Site) -> None:
+    staff, officer = site.callers["staff of this venue"], site.callers["officer"]
+    site.client.patch(
+        f"/api/venues/{site.a}",
+        headers={**staff, **site.etag(site.a)},
+        json={"phone": "01632 960055"},
+    )
+    site.client.post(f"/api/venues/{site.a}/withdraw", headers={**officer, **site.etag(site.a)})
+    history = site.client.get(f"/api/venues/{site.a}/history", headers=officer).json()
+    withdrawal, phone = history[0]["id"], history[1]["id"]
+    denied = site.client.post(
+        f"/api/venues/{site.a}/history/{withdrawal}/restore", headers={**staff, **site.etag(site.a)}
+    )
+    assert denied.status_code == 403
+    back = site.client.post(
+        f"/api/venues/{site.a}/history/{withdrawal}/restore",
+        headers={**officer, **site.etag(site.a)},
+    )
+    assert back.json()["active"] is True
+    restored = site.client.post(
+        f"/api/venues/{site.a}/history/{phone}/restore", headers={**staff, **site.etag(site.a)}
+    )
+    assert restored.status_code == 200
+    assert restored.json()["phone"] is None
+    fields = [
+        h["field"] for h in site.client.get(f"/api/venues/{site.a}/history", headers=staff).json()
+    ]
+    assert fields == ["phone", "active", "active", "phone"]  # restoring is recorded too
+    other = site.client.post(
+        f"/api/venues/{site.b}/history/{phone}/restore", headers={**officer, **site.etag(site.b)}
+    )
+    assert other.status_code == 404
+
+
+def test_officers_see_venues_not_checked_for_a_year(site: Site, clock) -> None:
+    from app.hours import LONDON
+
+    officer = site.callers["officer"]
+    clock.now = datetime(2025, 6, 1, 12, 0, tzinfo=LONDON)
+    site.client.post(f"/api/venues/{site.a}/checked", headers={**officer, **site.etag(site.a)})
+    clock.now = datetime(2026, 11, 24, 12, 0, tzinfo=LONDON)
+    site.client.post(f"/api/venues/{site.b}/checked", headers={**officer, **site.etag(site.b)})
+    stale = site.client.get("/api/venues/unchecked", headers=officer).json()
+    assert [(venue["ref"], venue["last_checked"]) for venue in stale] == [("A-1", "2025-06-01")]
+    assert (
+        site.client.get(
+            "/api/venues/unchecked", headers=site.callers["staff of this venue"]
+        ).status_code
+        == 403
+    )

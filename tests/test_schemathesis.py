@@ -27,8 +27,10 @@ OPERATIONS = [
     "GET /api/me",
     "GET /api/places",
     "GET /api/venues/nearest",
+    "GET /api/venues/unchecked",
     "GET /api/venues/{venue_id}",
     "GET /api/venues/{venue_id}/history",
+    "GET /api/venues/{venue_id}/listing",
     "GET /healthz",
     "PATCH /api/accounts/{account_id}",
     "PATCH /api/venues/{venue_id}",
@@ -39,6 +41,7 @@ OPERATIONS = [
     "POST /api/easy-read/check",
     "POST /api/venues",
     "POST /api/venues/{venue_id}/checked",
+    "POST /api/venues/{venue_id}/history/{change_id}/restore",
     "POST /api/venues/{venue_id}/withdraw",
 ]
 

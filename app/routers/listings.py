@@ -5,11 +5,12 @@ stale), is checked by the same rules as the venue file (422), is recorded field
 by field, and reaches nearest look-ups at once on this instance.
 """
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Response
-from sqlmodel import Session, select
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Response
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
 
 from app.catalogue import Catalogue
 from app.deps import (
@@ -24,6 +25,7 @@ from app.deps import (
 from app.errors import error_responses
 from app.hours import LONDON
 from app.models import Account, Role, Venue, VenueChange
+from app.models.account import MAX_ID
 from app.models.history import VenueChangePublic
 from app.models.venue import STAFF_FIELDS, VenueCreate, VenueEasyRead, VenuePatch
 from app.venue_edits import (
@@ -34,11 +36,14 @@ from app.venue_edits import (
     record_change,
     ref_taken,
 )
+from app.venue_file import COLUMNS
 from app.venue_page import venue_easy_read
 
 router = APIRouter(prefix="/api/venues", tags=["listings"])
 # A closure is for a holiday or a refit; longer than this is leaving the scheme.
 MAX_CLOSURE_DAYS = 366
+# Fields whose earlier value can be put back from the history.
+RESTORABLE = frozenset({*COLUMNS, "closed_until", "active"})
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 412, 422, 428)
 IfMatch = Annotated[
     str | None,
@@ -165,6 +170,14 @@ def mark_checked(
 
 
 @router.get(
+    "/{venue_id}/listing", response_model=VenueEasyRead, responses=error_responses(401, 403, 404)
+)
+def venue_listing(response: Response, venue: EditableVenue, now: NowDep) -> VenueEasyRead:
+    """A venue as its editors see it, withdrawn or not, with the ETag to change it."""
+    return venue_response(response, venue, now)
+
+
+@router.get(
     "/{venue_id}/history",
     response_model=list[VenueChangePublic],
     responses=error_responses(401, 403, 404),
@@ -181,3 +194,60 @@ def venue_history(session: SessionDep, venue: EditableVenue) -> list[VenueChange
         VenueChangePublic(**change.model_dump(exclude={"account_id"}), changed_by=email)
         for change, email in rows
     ]
+
+
+@router.post(
+    "/{venue_id}/history/{change_id}/restore",
+    response_model=VenueEasyRead,
+    responses=WRITE_ERRORS,
+)
+def restore_value(
+    response: Response,
+    session: SessionDep,
+    catalogue: CatalogueDep,
+    account: CurrentAccount,
+    venue: EditableVenue,
+    now: NowDep,
+    change_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    if_match: IfMatch = None,
+) -> VenueEasyRead:
+    """Put a field back to the value it had before one recorded change (itself recorded)."""
+    change = session.get(VenueChange, change_id)
+    if change is None or change.venue_id != venue.id:
+        raise HTTPException(404, f"This venue has no change with id {change_id}.")
+    field = change.field
+    if account.role == Role.staff and field not in STAFF_FIELDS:
+        raise HTTPException(403, f"Only a council officer can change {field}.")
+    if field not in RESTORABLE:
+        raise HTTPException(422, f"{field} cannot be restored this way.")
+    require_if_match(if_match, venue)
+    old = change.old_value
+    if field == "closed_until" and old is not None:
+        old = date.fromisoformat(old)
+    values = {field: old} if field == "active" else checked(file_columns(venue), {field: old}, now)
+    record_change(session, venue, account, values)
+    save(session, catalogue)
+    return venue_response(response, venue, now)
+
+
+@router.get(
+    "/unchecked",
+    response_model=list[VenueEasyRead],
+    responses=error_responses(401, 403, 422),
+)
+def unchecked_venues(
+    session: SessionDep,
+    _officer: OfficerOnly,
+    now: NowDep,
+    months: Annotated[int, Query(ge=1, le=60, description="Not checked for this long.")] = 12,
+) -> list[VenueEasyRead]:
+    """Active venues not checked for 12 months (or never), oldest check first (officers)."""
+    cutoff = (now.astimezone(LONDON) - timedelta(days=round(months * 365.25 / 12))).date()
+    stale = session.exec(
+        select(Venue)
+        .where(
+            Venue.active, or_(col(Venue.last_checked).is_(None), col(Venue.last_checked) < cutoff)
+        )
+        .order_by(col(Venue.last_checked).asc().nulls_first(), col(Venue.ref))
+    ).all()
+    return [venue_easy_read(venue, now) for venue in stale]
