@@ -53,15 +53,26 @@ GeocoderDep = Annotated[OnlineGeocoder | None, Depends(get_geocoder)]
 NowDep = Annotated[datetime, Depends(get_now)]
 
 
-def active_venue_or_404(
+def any_venue_or_404(
     session: SessionDep,
     venue_id: Annotated[int, Path(ge=1, le=MAX_ID, description="The venue's id.")],
 ) -> Venue:
+    """A venue, withdrawn or not: for the people who look after listings."""
     venue = session.get(Venue, venue_id)
-    if venue is None or not venue.active:
+    if venue is None:
         raise HTTPException(
             status.HTTP_404_NOT_FOUND,
             f"There is no Safe Place with id {venue_id}. It may have left the scheme.",
+        )
+    return venue
+
+
+def active_venue_or_404(venue: Annotated[Venue, Depends(any_venue_or_404)]) -> Venue:
+    """A venue people can be sent to: withdrawn ones are not found."""
+    if not venue.active:
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND,
+            f"There is no Safe Place with id {venue.id}. It may have left the scheme.",
         )
     return venue
 
@@ -113,17 +124,6 @@ def officer_only(account: CurrentAccount) -> Account:
 
 
 OfficerOnly = Annotated[Account, Depends(officer_only)]
-
-
-def any_venue_or_404(
-    session: SessionDep,
-    venue_id: Annotated[int, Path(ge=1, le=MAX_ID, description="The venue's id.")],
-) -> Venue:
-    """A venue, withdrawn or not: for the people who look after listings."""
-    venue = session.get(Venue, venue_id)
-    if venue is None:
-        raise HTTPException(404, f"There is no venue with id {venue_id}.")
-    return venue
 
 
 def editable_venue(

@@ -70,10 +70,21 @@ def venue_response(response: Response, venue: Venue, now) -> VenueEasyRead:
     return venue_easy_read(venue, now)
 
 
-def save(session: Session, catalogue: Catalogue) -> None:
+def commit_change(
+    response: Response,
+    session: Session,
+    catalogue: Catalogue,
+    account: Account,
+    venue: Venue,
+    values: dict[str, Any],
+    now: datetime,
+) -> VenueEasyRead:
+    """Record and commit checked values, refresh nearest look-ups, answer with the new ETag."""
+    record_change(session, venue, account, values)
     session.commit()
     # This instance answers with the change at once; others within a second.
     catalogue.refresh_if_changed()
+    return venue_response(response, venue, now)
 
 
 def checked(current: dict[str, Any], changes: dict[str, Any], now: datetime) -> dict[str, Any]:
@@ -108,7 +119,8 @@ def add_venue(
         raise HTTPException(409, f"ref {new.ref} is already used by another venue.")
     values = checked({}, new.model_dump(), now)
     venue = create_venue(session, values, officer)
-    save(session, catalogue)
+    session.commit()
+    catalogue.refresh_if_changed()
     return venue_response(response, venue, now)
 
 
@@ -130,9 +142,8 @@ def change_venue(
     require_if_match(if_match, venue)
     if "ref" in changes and ref_taken(session, changes["ref"], venue.id):
         raise HTTPException(409, f"ref {changes['ref']} is already used by another venue.")
-    record_change(session, venue, account, checked(file_columns(venue), changes, now))
-    save(session, catalogue)
-    return venue_response(response, venue, now)
+    values = checked(file_columns(venue), changes, now)
+    return commit_change(response, session, catalogue, account, venue, values, now)
 
 
 @router.post("/{venue_id}/withdraw", response_model=VenueEasyRead, responses=WRITE_ERRORS)
@@ -147,9 +158,7 @@ def withdraw_venue(
 ) -> VenueEasyRead:
     """Take a venue out of the scheme: kept, with its history, but no longer shown."""
     require_if_match(if_match, venue)
-    record_change(session, venue, officer, {"active": False})
-    save(session, catalogue)
-    return venue_response(response, venue, now)
+    return commit_change(response, session, catalogue, officer, venue, {"active": False}, now)
 
 
 @router.post("/{venue_id}/checked", response_model=VenueEasyRead, responses=WRITE_ERRORS)
@@ -164,9 +173,8 @@ def mark_checked(
 ) -> VenueEasyRead:
     """Record that the listing was checked today (shown on the venue's page)."""
     require_if_match(if_match, venue)
-    record_change(session, venue, officer, {"last_checked": now.astimezone(LONDON).date()})
-    save(session, catalogue)
-    return venue_response(response, venue, now)
+    today = {"last_checked": now.astimezone(LONDON).date()}
+    return commit_change(response, session, catalogue, officer, venue, today, now)
 
 
 @router.get(
@@ -225,9 +233,7 @@ def restore_value(
     if field == "closed_until" and old is not None:
         old = date.fromisoformat(old)
     values = {field: old} if field == "active" else checked(file_columns(venue), {field: old}, now)
-    record_change(session, venue, account, values)
-    save(session, catalogue)
-    return venue_response(response, venue, now)
+    return commit_change(response, session, catalogue, account, venue, values, now)
 
 
 @router.get(
