@@ -205,3 +205,12 @@ def test_first_officer_from_the_command_line(engine: Engine, database_url: str) 
 
 def test_a_nul_byte_in_the_email_is_just_a_wrong_sign_in(site: TestClient) -> None:
     assert sign_in(site, "staff@example.org\x00", PASSWORD).status_code == 401
+
+
+def test_account_bodies_are_strict(site: TestClient) -> None:
+    officer = token_headers(site, "officer@example.org")
+    for body in (
+        {"email": "x@example.org", "role": "staff", "venue_ids": [True]},
+        {"email": "x@example.org", "role": "staff", "colour": "red"},
+    ):
+        assert site.post("/api/accounts", headers=officer, json=body).status_code == 422

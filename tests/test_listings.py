@@ -409,3 +409,10 @@ def test_officers_see_venues_not_checked_for_a_year(site: Site, clock) -> None:
         ).status_code
         == 403
     )
+
+
+def test_a_nul_byte_in_a_new_ref_is_refused_before_the_database(site: Site) -> None:
+    officer = site.callers["officer"]
+    response = site.client.post("/api/venues", headers=officer, json={**NEW_VENUE, "ref": "\x00"})
+    assert response.status_code == 422
+    assert "ref holds a control character" in response.json()["message"]

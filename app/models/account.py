@@ -6,11 +6,13 @@ from typing import Annotated
 
 import sqlalchemy as sa
 from pydantic import BaseModel, EmailStr
+from pydantic import Field as PydanticField
 from sqlmodel import Field, SQLModel
 
 # Ids are 32-bit in PostgreSQL: a bigger number can name nothing.
 MAX_ID = 2**31 - 1
-RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
+# Strict: JSON true is not the number 1.
+RecordId = Annotated[int, PydanticField(ge=1, le=MAX_ID, strict=True)]
 
 
 class Role(StrEnum):
@@ -59,6 +61,8 @@ class AccountPublic(BaseModel):
 
 
 class AccountCreate(BaseModel):
+    model_config = {"extra": "forbid"}
+
     email: EmailStr = Field(max_length=254)
     role: Role
     venue_ids: list[RecordId] = Field(default_factory=list, max_length=200)

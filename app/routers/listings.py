@@ -115,9 +115,9 @@ def add_venue(
     new: VenueCreate,
 ) -> VenueEasyRead:
     """Add a venue to the scheme (officers)."""
-    if ref_taken(session, new.ref, None):
-        raise HTTPException(409, f"ref {new.ref} is already used by another venue.")
-    values = checked({}, new.model_dump(), now)
+    values = checked({}, new.model_dump(), now)  # first: a bad ref must not reach the database
+    if ref_taken(session, values["ref"], None):
+        raise HTTPException(409, f"ref {values['ref']} is already used by another venue.")
     venue = create_venue(session, values, officer)
     session.commit()
     catalogue.refresh_if_changed()
@@ -140,9 +140,9 @@ def change_venue(
     if account.role == Role.staff and (not_theirs := sorted(set(changes) - STAFF_FIELDS)):
         raise HTTPException(403, f"Only a council officer can change {', '.join(not_theirs)}.")
     require_if_match(if_match, venue)
-    if "ref" in changes and ref_taken(session, changes["ref"], venue.id):
-        raise HTTPException(409, f"ref {changes['ref']} is already used by another venue.")
     values = checked(file_columns(venue), changes, now)
+    if "ref" in values and ref_taken(session, values["ref"], venue.id):
+        raise HTTPException(409, f"ref {values['ref']} is already used by another venue.")
     return commit_change(response, session, catalogue, account, venue, values, now)
 
 
