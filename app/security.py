@@ -5,6 +5,7 @@ import threading
 import time
 from collections import deque
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 import jwt
 from pwdlib import PasswordHash
@@ -14,9 +15,14 @@ ACCESS_TOKEN_MINUTES = 15
 ALGORITHM = "HS256"
 
 _hasher = PasswordHash((Argon2Hasher(),))
-# Checked against when the email is unknown, so that a wrong email and a wrong
-# password cost the same time and get the same answer.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@cache
+def _dummy_hash() -> str:
+    """Checked against when the email is unknown, so that a wrong email and a wrong
+    password cost the same time and get the same answer. Made at first use: a
+    hash costs 0.1 s and 64 MB for a moment, which start-up need not pay."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 def hash_password(password: str) -> str:
@@ -26,7 +32,7 @@ def hash_password(password: str) -> str:
 def verify_password(password: str, password_hash: str | None) -> bool:
     """True when the password matches; spends the same effort when there is no account."""
     if password_hash is None:
-        _hasher.verify(password, _DUMMY_HASH)
+        _hasher.verify(password, _dummy_hash())
         return False
     return _hasher.verify(password, password_hash)
 
