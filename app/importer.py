@@ -1,13 +1,14 @@
 """Storing a checked venue file: all rows in one transaction, matched by ref."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, update
 from sqlmodel import Session, col, select
 
 from app.db import bump_revision, utc_now
-from app.models import Venue
+from app.models import Venue, VenueChange
 from app.venue_file import COLUMNS, read_venue_file
 
 
@@ -25,13 +26,29 @@ class ImportSummary:
         return f"imported {counts}"
 
 
-def _stored_rows(session: Session) -> dict[str, tuple[int, dict[str, Any]]]:
-    """ref -> (id, the venue file's columns as stored)."""
-    columns = [col(getattr(Venue, name)) for name in ("id", *COLUMNS)]
+def _stored_rows(session: Session) -> dict[str, tuple[int, int, dict[str, Any]]]:
+    """ref -> (id, version, the venue file's columns as stored)."""
+    columns = [col(getattr(Venue, name)) for name in ("id", "version", *COLUMNS)]
     return {
-        row.ref: (row.id, {name: getattr(row, name) for name in COLUMNS})
+        row.ref: (row.id, row.version, {name: getattr(row, name) for name in COLUMNS})
         for row in session.exec(select(*columns))  # type: ignore[call-overload]
     }
+
+
+def _history(venue_id: int, current: dict[str, Any], row: dict[str, Any], now: datetime) -> list:
+    """One VenueChange row for each field the import changes (by no account)."""
+    return [
+        {
+            "venue_id": venue_id,
+            "account_id": None,
+            "changed_at": now,
+            "field": name,
+            "old_value": current[name],
+            "new_value": row[name],
+        }
+        for name in COLUMNS
+        if current[name] != row[name]
+    ]
 
 
 def import_venue_file(
@@ -49,13 +66,16 @@ def import_venue_file(
     now = utc_now()
     new_rows: list[dict[str, Any]] = []
     changed_rows: list[dict[str, Any]] = []
+    history: list[dict[str, Any]] = []
     for row in rows:
         if row["ref"] not in stored:
             new_rows.append({**row, "active": True, "created_at": now, "updated_at": now})
             continue
-        venue_id, current = stored[row["ref"]]
+        venue_id, version, current = stored[row["ref"]]
         if current != row:
-            changed_rows.append({**row, "id": venue_id, "updated_at": now})
+            # A new version, so an edit based on what was there before gets 412.
+            changed_rows.append({**row, "id": venue_id, "version": version + 1, "updated_at": now})
+            history += _history(venue_id, current, row, now)
     summary = ImportSummary(
         added=len(new_rows),
         updated=len(changed_rows),
@@ -69,6 +89,7 @@ def import_venue_file(
             session.execute(insert(Venue), new_rows)
         if changed_rows:
             session.execute(update(Venue), changed_rows)
+            session.execute(insert(VenueChange), history)
         bump_revision(session)
         session.commit()
     except Exception:

@@ -4,7 +4,7 @@ from sqlmodel import Session, select
 
 from app.db import current_revision
 from app.importer import import_venue_file
-from app.models import Venue
+from app.models import Venue, VenueChange
 from app.venue_file import VenueFileError
 from tests.conftest import HEADER, load, venue_row
 
@@ -86,3 +86,16 @@ def test_a_dry_run_reports_and_writes_nothing(engine: Engine) -> None:
     assert set(venues(engine)) == {"A-1"}
     assert venues(engine)["A-1"].latitude == 52.28
     assert revision(engine) == 1
+
+
+def test_an_import_that_changes_a_venue_records_it_and_bumps_its_version(engine: Engine) -> None:
+    load(engine, HEADER + venue_row("A-1", 52.28, -1.58, phone="01632 960001"))
+    before = venues(engine)["A-1"].version
+    load(engine, HEADER + venue_row("A-1", 52.28, -1.58, phone="01632 960002"))
+    after = venues(engine)["A-1"]
+    assert after.version == before + 1  # an edit made against the old ETag now gets 412
+    with Session(engine) as session:
+        changes = session.exec(select(VenueChange)).all()
+    assert [(c.field, c.old_value, c.new_value, c.account_id) for c in changes] == [
+        ("phone", "01632 960001", "01632 960002", None)
+    ]
