@@ -40,6 +40,11 @@ def sentences(text: str | None) -> list[str]:
     return [part.strip() for part in _SENTENCE_END.split(text.strip()) if part.strip()]
 
 
+def etag(venue: Venue) -> str:
+    """The venue's ETag: what a change must send back as If-Match."""
+    return f'"{venue.version}"'
+
+
 def venue_easy_read(venue: Venue, now: datetime) -> VenueEasyRead:
     """Everything the venue page shows, with opening worked out for `now`."""
     try:

@@ -4,10 +4,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-import sqlalchemy as sa
 from pydantic import BaseModel, EmailStr
 from pydantic import Field as PydanticField
 from sqlmodel import Field, SQLModel
+
+from app.models.columns import text_enum
 
 # Ids are 32-bit in PostgreSQL: a bigger number can name nothing.
 MAX_ID = 2**31 - 1
@@ -31,15 +32,7 @@ class Account(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, unique=True, index=True)
     password_hash: str = Field(max_length=255)
-    role: Role = Field(
-        sa_type=sa.Enum(
-            Role,
-            name="role",
-            native_enum=False,
-            length=16,
-            values_callable=lambda roles: [role.value for role in roles],
-        )
-    )
+    role: Role = Field(sa_type=text_enum(Role, "role", 16))
     active: bool = True
     # Set when an officer made or reset the password: the person must choose their own.
     must_change_password: bool = False

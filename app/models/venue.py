@@ -4,10 +4,11 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
-import sqlalchemy as sa
 from pydantic import BaseModel
 from pydantic import Field as PydanticField
 from sqlmodel import Field, SQLModel
+
+from app.models.columns import text_enum
 
 SAMPLE_REF_PREFIX = "SAMPLE-"
 
@@ -44,17 +45,7 @@ class VenueFields(SQLModel):
 
     ref: str = Field(max_length=64, index=True, unique=True)
     name: str = Field(max_length=200)
-    category: Category = Field(
-        default=Category.other,
-        # Stored as text (not a native enum), so a new category needs no ALTER TYPE.
-        sa_type=sa.Enum(
-            Category,
-            name="category",
-            native_enum=False,
-            length=32,
-            values_callable=lambda kinds: [kind.value for kind in kinds],
-        ),
-    )
+    category: Category = Field(default=Category.other, sa_type=text_enum(Category, "category", 32))
     address: str = Field(max_length=300)
     town: str = Field(max_length=100)
     postcode: str = Field(max_length=10, index=True)

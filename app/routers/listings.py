@@ -37,7 +37,7 @@ from app.venue_edits import (
     ref_taken,
 )
 from app.venue_file import COLUMNS
-from app.venue_page import venue_easy_read
+from app.venue_page import etag, venue_easy_read
 
 router = APIRouter(prefix="/api/venues", tags=["listings"])
 # A closure is for a holiday or a refit; longer than this is leaving the scheme.
@@ -51,10 +51,6 @@ IfMatch = Annotated[
 ]
 
 
-def etag(venue: Venue) -> str:
-    return f'"{venue.version}"'
-
-
 def require_if_match(if_match: str | None, venue: Venue) -> None:
     if if_match is None:
         raise HTTPException(428, "Send If-Match with the ETag you read, so no change is lost.")
@@ -65,7 +61,7 @@ def require_if_match(if_match: str | None, venue: Venue) -> None:
         )
 
 
-def venue_response(response: Response, venue: Venue, now) -> VenueEasyRead:
+def venue_response(response: Response, venue: Venue, now: datetime) -> VenueEasyRead:
     response.headers["ETag"] = etag(venue)
     return venue_easy_read(venue, now)
 
@@ -81,10 +77,14 @@ def commit_change(
 ) -> VenueEasyRead:
     """Record and commit checked values, refresh nearest look-ups, answer with the new ETag."""
     record_change(session, venue, account, values)
+    commit_and_refresh(session, catalogue)
+    return venue_response(response, venue, now)
+
+
+def commit_and_refresh(session: Session, catalogue: Catalogue) -> None:
     session.commit()
     # This instance answers with the change at once; others within a second.
     catalogue.refresh_if_changed()
-    return venue_response(response, venue, now)
 
 
 def checked(current: dict[str, Any], changes: dict[str, Any], now: datetime) -> dict[str, Any]:
@@ -119,8 +119,7 @@ def add_venue(
     if ref_taken(session, values["ref"], None):
         raise HTTPException(409, f"ref {values['ref']} is already used by another venue.")
     venue = create_venue(session, values, officer)
-    session.commit()
-    catalogue.refresh_if_changed()
+    commit_and_refresh(session, catalogue)
     return venue_response(response, venue, now)
 
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Response
 
 from app.deps import CatalogueDep, NowDep, VenueOr404
 from app.models.venue import NearestVenues, VenueEasyRead
-from app.venue_page import venue_easy_read
+from app.venue_page import etag, venue_easy_read
 
 router = APIRouter(prefix="/api/venues", tags=["venues"])
 
@@ -47,5 +47,5 @@ def venue_details(response: Response, venue: VenueOr404, now: NowDep) -> VenueEa
 
     The ETag header is what a change to this venue must send back as If-Match.
     """
-    response.headers["ETag"] = f'"{venue.version}"'
+    response.headers["ETag"] = etag(venue)
     return venue_easy_read(venue, now)
