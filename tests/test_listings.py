@@ -416,3 +416,15 @@ def test_a_nul_byte_in_a_new_ref_is_refused_before_the_database(site: Site) -> N
     response = site.client.post("/api/venues", headers=officer, json={**NEW_VENUE, "ref": "\x00"})
     assert response.status_code == 422
     assert "ref holds a control character" in response.json()["message"]
+
+
+def test_problems_are_said_once_each_with_one_full_stop(site: Site) -> None:
+    officer = site.callers["officer"]
+    response = site.client.patch(
+        f"/api/venues/{site.a}",
+        headers={**officer, **site.etag(site.a)},
+        json={"easy_read": "PLEASE come in.", "postcode": "NOPE1"},
+    )
+    message = response.json()["message"]
+    assert ".." not in message
+    assert message.endswith("capitals read as shouting.")

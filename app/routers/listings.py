@@ -93,7 +93,11 @@ def checked(current: dict[str, Any], changes: dict[str, Any], now: datetime) -> 
     try:
         values = checked_values(current, changes)
     except VenueInvalid as error:
-        raise HTTPException(422, " ".join(f"{problem}." for problem in error.problems)) from None
+        said = (
+            problem if problem.endswith((".", "?", "!")) else f"{problem}."
+            for problem in error.problems
+        )
+        raise HTTPException(422, " ".join(said)) from None
     until = closure.get("closed_until")
     today = now.astimezone(LONDON).date()
     if until is not None and not today < until <= today + timedelta(days=MAX_CLOSURE_DAYS):
