@@ -12,7 +12,18 @@ from app.db import make_engine
 from app.errors import EXCEPTION_HANDLERS
 from app.places import Gazetteer, OnlineGeocoder
 from app.privacy import install_access_log_filter
-from app.routers import accounts, auth, contacts, easy_read, health, listings, places, venues
+from app.routers import (
+    accounts,
+    auth,
+    contacts,
+    easy_read,
+    health,
+    listings,
+    photos,
+    places,
+    venue_files,
+    venues,
+)
 from app.security import SignInThrottle
 
 DESCRIPTION = """
@@ -68,8 +79,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         exception_handlers=EXCEPTION_HANDLERS,
     )
     app.include_router(health.router)
-    # Listings first: its /api/venues/unchecked must not be read as a venue id.
+    # Before venues: /api/venues/unchecked, /import, /export are not venue ids.
+    app.include_router(venue_files.router)
     app.include_router(listings.router)
+    app.include_router(photos.router)
     app.include_router(venues.router)
     app.include_router(auth.router)
     app.include_router(accounts.router)
