@@ -459,3 +459,13 @@ def test_problems_are_said_once_each_with_one_full_stop(site: Site) -> None:
     message = response.json()["message"]
     assert ".." not in message
     assert message.endswith("capitals read as shouting.")
+
+
+def test_each_editor_lists_the_venues_they_may_change(site: Site) -> None:
+    officer, staff = site.callers["officer"], site.callers["staff of this venue"]
+    site.client.post(f"/api/venues/{site.a}/withdraw", headers={**officer, **site.etag(site.a)})
+    everything = site.client.get("/api/venues/editable", headers=officer).json()
+    assert [(v["ref"], v["active"]) for v in everything] == [("A-1", False), ("B-1", True)]
+    theirs = site.client.get("/api/venues/editable", headers=staff).json()
+    assert [v["ref"] for v in theirs] == ["A-1"]
+    assert site.client.get("/api/venues/editable").status_code == 401

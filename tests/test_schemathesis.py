@@ -27,6 +27,7 @@ OPERATIONS = [
     "GET /api/me",
     "GET /api/photos/{name}",
     "GET /api/places",
+    "GET /api/venues/editable",
     "GET /api/venues/export",
     "GET /api/venues/nearest",
     "GET /api/venues/unchecked",

@@ -22,10 +22,10 @@ from app.deps import (
 )
 from app.errors import error_responses
 from app.hours import LONDON
-from app.models import Account, Role, Venue, VenueChange
+from app.models import Account, AccountVenue, Role, Venue, VenueChange
 from app.models.account import MAX_ID
 from app.models.history import VenueChangePublic
-from app.models.venue import STAFF_FIELDS, VenueCreate, VenueEasyRead, VenuePatch
+from app.models.venue import STAFF_FIELDS, VenueCreate, VenueEasyRead, VenuePatch, VenueSummary
 from app.routers.writes import (
     WRITE_ERRORS,
     IfMatch,
@@ -218,3 +218,14 @@ def unchecked_venues(
         .order_by(col(Venue.last_checked).asc().nulls_first(), col(Venue.ref))
     ).all()
     return [venue_easy_read(venue, now) for venue in stale]
+
+
+@router.get("/editable", response_model=list[VenueSummary], responses=error_responses(401, 403))
+def editable_venues(session: SessionDep, account: CurrentAccount) -> list[VenueSummary]:
+    """The venues you may change, by name: staff their own, officers all (withdrawn too)."""
+    query = select(Venue).order_by(col(Venue.name), col(Venue.ref))
+    if account.role == Role.staff:
+        query = query.join(AccountVenue).where(AccountVenue.account_id == account.id)
+    return [
+        VenueSummary.model_validate(venue, from_attributes=True) for venue in session.exec(query)
+    ]
