@@ -12,7 +12,17 @@ from app.db import make_engine
 from app.errors import EXCEPTION_HANDLERS
 from app.places import Gazetteer, OnlineGeocoder
 from app.privacy import install_access_log_filter
-from app.routers import accounts, auth, contacts, easy_read, health, listings, places, venues
+from app.routers import (
+    accounts,
+    auth,
+    contacts,
+    easy_read,
+    health,
+    listings,
+    offline,
+    places,
+    venues,
+)
 from app.security import SignInThrottle
 
 DESCRIPTION = """
@@ -70,6 +80,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     # Listings first: its /api/venues/unchecked must not be read as a venue id.
     app.include_router(listings.router)
+    # Likewise /api/venues/offline.
+    app.include_router(offline.router)
     app.include_router(venues.router)
     app.include_router(auth.router)
     app.include_router(accounts.router)

@@ -27,6 +27,7 @@ OPERATIONS = [
     "GET /api/me",
     "GET /api/places",
     "GET /api/venues/nearest",
+    "GET /api/venues/offline",
     "GET /api/venues/unchecked",
     "GET /api/venues/{venue_id}",
     "GET /api/venues/{venue_id}/history",
