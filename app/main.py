@@ -22,6 +22,7 @@ from app.routers import (
     offline,
     places,
     venues,
+    web,
 )
 from app.security import SignInThrottle
 
@@ -88,6 +89,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(easy_read.router)
     app.include_router(places.router)
     app.include_router(contacts.router)
+    # Last: the web app's pages must never shadow an API route.
+    app.include_router(web.router)
     return app
 
 

@@ -20,6 +20,7 @@ from opening_hours import OpeningHours
 
 from app.catalogue import Snapshot
 from app.hours import LONDON, Span, state_spans
+from app.venue_page import WHEN_YOU_ARRIVE
 
 # Today and the next 7 days: a week ahead from any moment today.
 WINDOW_DAYS = 8
@@ -92,6 +93,7 @@ def build_offline_list(snapshot: Snapshot, now: datetime) -> OfflineBody:
         "valid_from": int(start.timestamp()),
         "valid_until": valid_until,
         "sample": _any_sample(snapshot),
+        "when_you_arrive": WHEN_YOU_ARRIVE,
     }
     body = orjson.dumps(head)[:-1] + b',"venues":[' + venues + b"]}"
     digest = hashlib.sha256(b"%d:%b" % (valid_until, venues)).hexdigest()[:20]

@@ -145,3 +145,11 @@ def test_the_day_changes_the_list(engine: Engine, make_client, clock: Clock) -> 
     saturday = client.get("/api/venues/offline").json()
     assert saturday["valid_from"] - friday["valid_from"] == 24 * 3600
     assert date.fromisoformat(saturday["generated_at"][:10]) == date(2026, 11, 28)
+
+
+def test_the_list_says_what_to_do_when_you_arrive(client: TestClient) -> None:
+    body = client.get("/api/venues/offline").json()
+    assert (
+        body["when_you_arrive"]
+        == client.get(f"/api/venues/{body['venues'][0]['id']}").json()["when_you_arrive"]
+    )

@@ -31,4 +31,5 @@ class OfflineVenues(BaseModel):
         "unknown until the list is fetched again."
     )
     sample: bool = Field(description="True when any venue is sample data, not a real Safe Place.")
+    when_you_arrive: list[str] = Field(description="What to do at any Safe Place, in easy read.")
     venues: list[OfflineVenue]
