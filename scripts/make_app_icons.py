@@ -20,8 +20,10 @@ BLUE = "#003078"
 def page(size: int, circle: float) -> str:
     """An HTML page of `size` px: blue square, white circle `circle` of it, the house inside."""
     # Cropped to the drawing: OpenMoji leaves a wide margin round it.
-    house = (ICONS / "house.svg").read_text(encoding="utf-8").replace(
-        'viewBox="0 0 72 72"', 'viewBox="13 12 46 46"'
+    house = (
+        (ICONS / "house.svg")
+        .read_text(encoding="utf-8")
+        .replace('viewBox="0 0 72 72"', 'viewBox="13 12 46 46"')
     )
     inner = size * circle
     return f"""<!doctype html><html><body style="margin:0">

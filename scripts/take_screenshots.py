@@ -41,7 +41,9 @@ def own_server() -> Iterator[str]:
             "PORT": str(port),
         }
         command = [str(Path(sys.executable).parent / "safe-places"), "serve"]
-        server = subprocess.Popen(command, env=env, cwd=ROOT, stderr=subprocess.DEVNULL)
+        server = subprocess.Popen(
+            command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         url = f"http://127.0.0.1:{port}"
         try:
             for _ in range(300):
@@ -56,9 +58,14 @@ def own_server() -> Iterator[str]:
             server.wait(timeout=30)
 
 
-def shoot(page: Page, name: str, full_page: bool = True) -> None:
+def shoot(page: Page, name: str, scroll_to: str | None = None) -> None:
+    """One phone screen (320 x 640), from the top or scrolled to an element."""
+    if scroll_to:
+        page.locator(scroll_to).first.evaluate("(e) => e.scrollIntoView({block: 'start'})")
+    else:
+        page.evaluate("window.scrollTo(0, 0)")
     page.wait_for_timeout(300)
-    page.screenshot(path=OUT / f"{name}.png", full_page=full_page)
+    page.screenshot(path=OUT / f"{name}.png")
     print(f"docs/screenshots/{name}.png")
 
 
@@ -76,25 +83,29 @@ def take(url: str) -> None:
         )
         page = context.new_page()
         page.goto("/")
-        shoot(page, "1-home", full_page=False)
+        shoot(page, "1-home")
         page.get_by_role("button", name="Find a Safe Place near me").click()
         page.locator(".place").first.wait_for()
-        shoot(page, "2-results")
+        shoot(page, "2-results", scroll_to="#results")
+        shoot(page, "2b-results-more", scroll_to=".place >> nth=2")
         page.locator(".place-link").first.click()
         page.locator("#venue:not([hidden])").wait_for()
         shoot(page, "3-venue")
-        page.goto("/whats-wrong#scared")
+        shoot(page, "3b-venue-arrive", scroll_to="#venue .idea >> nth=3")
+        page.goto("/whats-wrong")
         shoot(page, "4-whats-wrong")
+        page.goto("/whats-wrong#scared")
+        shoot(page, "4b-whats-wrong-scared", scroll_to="#scared")
         page.goto("/help-card")
         page.fill("#card-name", "Sam Jones")
         page.fill("#card-talk", "I do not speak much. Please write things down.")
         page.fill("#card-contact", "Mum")
         page.fill("#card-number", "01632 960111")
         page.fill("#card-notes", "I have epilepsy.")
-        shoot(page, "5-help-card-form")
+        shoot(page, "5-help-card-form", scroll_to="#card-form")
         page.get_by_role("button", name="Save my card").click()
         page.get_by_role("button", name="Show my card to staff").click()
-        shoot(page, "6-help-card-shown", full_page=False)
+        shoot(page, "6-help-card-shown")
         page.goto("/report")
         shoot(page, "7-report")
         browser.close()

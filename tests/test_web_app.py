@@ -1,11 +1,12 @@
 """The web app in a real browser: finding places, a venue's page, the help card, offline."""
 
 import json
-from urllib.parse import quote_plus
+from urllib.parse import quote_plus, urlsplit
 
 import httpx
 import pytest
 
+from bench.web_weight import first_view_paths, wire_bytes
 from tests.browser import LEAMINGTON, find_near_me
 from tests.conftest import SAMPLE_CSV
 from tests.servers import running_server
@@ -35,7 +36,8 @@ def test_near_me_shows_the_nearest_open_safe_place(page, web_server: httpx.Clien
     find_near_me(page)
     expect_results_for_here(page, web_server)
     assert page.locator(".place").count() >= 5
-    assert page.locator("#results").get_by_text("They are not real Safe Places.").is_visible()
+    # Said once, on the page or in the results.
+    assert page.locator("text=They are not real Safe Places. >> visible=true").count() == 1
     walk = page.locator(".place").first.locator(".place-line").first.inner_text()
     assert "walk" in walk or walk == "It is right here."
 
@@ -248,3 +250,20 @@ def test_report_and_call_bar_use_the_councils_numbers(browser, tmp_path) -> None
         bar = tab.get_by_role("navigation", name="Call for help")
         bar.get_by_text("Police, not urgent").wait_for(state="attached")
         tab.context.close()
+
+
+def test_the_first_view_is_under_50_kb_and_the_bench_sees_all_of_it(
+    browser, web_server: httpx.Client
+) -> None:
+    paths = first_view_paths(web_server)
+    total = sum(sum(wire_bytes(web_server, path)) for path in paths)
+    assert total < 50 * 1024
+    # What Chromium itself loads for the first view is what the bench counts.
+    tab = browser.new_page(base_url=str(web_server.base_url), service_workers="block")
+    loaded: list[str] = []
+    tab.on("request", lambda request: loaded.append(urlsplit(request.url).path))
+    tab.goto("/")
+    tab.wait_for_load_state("networkidle")
+    tab.close()
+    background = {"/api/venues/offline"}  # fetched after the page is usable
+    assert set(loaded) - background <= set(paths) - {"/sw.js"}

@@ -51,11 +51,9 @@ export function savedVenue(id) {
   return readSaved(`/saved/venue/${id}`).catch(() => null);
 }
 
-// Fill every [data-saved-note] with "Saved on Tuesday 24 November at 4pm.", and show
-// every [data-sample-notice] when the list is sample data.
+// Fill every [data-saved-note] with "Saved on Tuesday 24 November at 4pm.".
 export function showSavedNote(list, root = document) {
   if (!list) return;
-  for (const notice of root.querySelectorAll("[data-sample-notice]")) notice.hidden = !list.sample;
   for (const note of root.querySelectorAll("[data-saved-note]")) {
     note.querySelector("[data-saved-words]").textContent =
       `${savedOnWords(list.saved_at)} The app can find Safe Places with no signal.`;
