@@ -1,11 +1,13 @@
 """The web app in a real browser: finding places, a venue's page, the help card, offline."""
 
 import json
+from datetime import datetime, timedelta
 from urllib.parse import quote_plus, urlsplit
 
 import httpx
 import pytest
 
+from app.hours import LONDON, opening_now, parse_hours
 from bench.web_weight import first_view_paths, wire_bytes
 from tests.browser import LEAMINGTON, find_near_me
 from tests.conftest import SAMPLE_CSV
@@ -171,6 +173,13 @@ def test_offline_the_app_opens_and_finds_places_from_the_saved_list(
     expect_results_for_here(tab, web_server)
     context.set_offline(True)
 
+    tab.get_by_role("textbox", name="Town or postcode").fill("rugby")
+    tab.keyboard.press("Enter")
+    tab.locator("#results-heading", has_text="Safe Places near Rugby").wait_for()
+    assert tab.locator(".place-name").first.inner_text() in {
+        v["name"] for v in listed if v["town"] == "Rugby"
+    }
+
     tab.goto(f"/venues/{visited['id']}")
     tab.locator("#venue:not([hidden])").wait_for()
     assert tab.locator("h1").inner_text() == visited["name"]
@@ -195,18 +204,29 @@ def test_a_slow_answer_falls_back_to_the_saved_list(context) -> None:
 
 
 def test_the_phone_works_out_open_now_as_the_server_does(page, web_server: httpx.Client) -> None:
+    """js/opening.js on the saved spans says what app/hours.py says, through 5 days."""
     page.goto("/about")
     listed = web_server.get("/api/venues/offline").json()
+    start = datetime.now(LONDON).replace(second=0, microsecond=0)
+    moments = [start + timedelta(hours=7 * step, minutes=13) for step in range(18)]
     worked_out = page.evaluate(
-        """async (list) => {
+        """async ([list, moments]) => {
             const { openingFromSpans } = await import('/js/opening.js');
-            const now = Date.now();
-            return list.venues.map((v) => [v.id, openingFromSpans(v, now, list).opening_status]);
+            return list.venues.map((v) =>
+                moments.map((ms) => openingFromSpans(v, ms, list).opening_status));
         }""",
-        listed,
+        [listed, [int(moment.timestamp() * 1000) for moment in moments]],
     )
-    for venue_id, status in worked_out:
-        assert web_server.get(f"/api/venues/{venue_id}").json()["opening_status"] == status
+    for venue, statuses in zip(listed["venues"], worked_out, strict=True):
+        text = web_server.get(f"/api/venues/{venue['id']}").json()["opening_hours"]
+        hours = parse_hours(text) if text else None
+        for moment, status in zip(moments, statuses, strict=True):
+            expected = opening_now(hours, moment).status if hours else None
+            change = hours.next_change(moment) if hours else None
+            if expected and change and change.timestamp() >= listed["valid_until"]:
+                # Past the saved times the phone cannot know when it next changes.
+                expected = expected.split(".")[0] + "."
+            assert status == expected, (venue["name"], text, moment)
 
 
 @pytest.mark.parametrize("path", ["/", "/venues/3", "/whats-wrong", "/help-card", "/report"])
