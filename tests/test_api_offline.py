@@ -123,6 +123,9 @@ def test_gzip_etag_and_not_modified(client: TestClient) -> None:
     assert again.content == b""
     other = client.get("/api/venues/offline", headers={"If-None-Match": '"something-else"'})
     assert other.status_code == 200
+    plain = client.get("/api/venues/offline", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    assert plain.json() == first.json()
 
 
 def test_a_change_to_the_venues_is_a_new_list(engine: Engine, make_client) -> None:

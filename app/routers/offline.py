@@ -32,4 +32,4 @@ def offline_venues(
     if "gzip" in request.headers.get("accept-encoding", "").lower():
         headers["Content-Encoding"] = "gzip"
         return Response(body.gzipped, media_type="application/json", headers=headers)
-    return Response(body.json, media_type="application/json", headers=headers)
+    return Response(body.json(), media_type="application/json", headers=headers)
