@@ -19,7 +19,9 @@ function setLabel(button, speaking) {
 export function blockWords(block) {
   const copy = block.cloneNode(true);
   for (const control of copy.querySelectorAll("button, .speak")) control.remove();
-  return copy.textContent.replace(/\s+/g, " ").trim();
+  // A space after every element, so list items and table cells are not run together.
+  for (const element of copy.querySelectorAll("*")) element.append(" ");
+  return copy.textContent.replace(/\s+/g, " ").replace(/ ([.,!?])/g, "$1").trim();
 }
 
 export function speakButton(getWords, label = "Read this to me") {
