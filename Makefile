@@ -30,10 +30,11 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check app tests bench scripts
 	$(BIN)/mypy
 
-## Benchmarks: look-up speed, server throughput and memory (needs wrk for the server figures).
+## Benchmarks: look-up speed, server throughput and memory (needs wrk), the web app's first-view weight.
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/nearest_lookup.py
 	$(BIN)/python bench/server_load.py
+	$(BIN)/python bench/web_weight.py
 
 clean:
 	rm -rf $(VENV) var

@@ -107,6 +107,29 @@ def _open_spans(hours: OpeningHours, start: datetime, end: datetime) -> list[lis
     return [span for span in spans if span[0] < end and span[1] > start]
 
 
+Span = tuple[datetime, datetime]
+
+
+def state_spans(
+    hours: OpeningHours, start: datetime, end: datetime
+) -> tuple[list[Span], list[Span]]:
+    """Open spans and unknown spans within [start, end), cut to it: what a phone needs
+    to tell "open now" offline, without an opening-hours parser of its own."""
+    found: dict[State, list[Span]] = {State.OPEN: [], State.UNKNOWN: []}
+    for a, b, state, _comment in hours.intervals(start, end):
+        spans = found.get(state)
+        if spans is None:
+            continue
+        a, b = max(a, start), min(b or end, end)
+        if a >= b:
+            continue
+        if spans and spans[-1][1] == a:
+            spans[-1] = (spans[-1][0], b)
+        else:
+            spans.append((a, b))
+    return found[State.OPEN], found[State.UNKNOWN]
+
+
 def day_words(hours: OpeningHours, day: date) -> str:
     """'9am to 5pm', '9am to 1pm and 2pm to 5pm', 'Open all day', 'Closed'.
 

@@ -19,10 +19,12 @@ from app.routers import (
     easy_read,
     health,
     listings,
+    offline,
     photos,
     places,
     venue_files,
     venues,
+    web,
 )
 from app.security import SignInThrottle
 
@@ -82,6 +84,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Before venues: /api/venues/unchecked, /import, /export are not venue ids.
     app.include_router(venue_files.router)
     app.include_router(listings.router)
+    # Likewise /api/venues/offline.
+    app.include_router(offline.router)
     app.include_router(photos.router)
     app.include_router(venues.router)
     app.include_router(auth.router)
@@ -89,6 +93,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(easy_read.router)
     app.include_router(places.router)
     app.include_router(contacts.router)
+    # Last: the web app's pages must never shadow an API route.
+    app.include_router(web.router)
     return app
 
 

@@ -26,6 +26,9 @@ from app.importer import import_venue_file
 from app.main import create_app
 from app.models import Account, AccountVenue, CatalogueState, Photo, Venue, VenueChange
 
+# The browser fixtures (Chromium via Playwright), for the web app's tests.
+pytest_plugins = ["tests.browser"]
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CSV = ROOT / "data" / "safe_places.csv"
 POSTGRES_URL = os.environ.get(

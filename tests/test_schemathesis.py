@@ -30,6 +30,7 @@ OPERATIONS = [
     "GET /api/venues/editable",
     "GET /api/venues/export",
     "GET /api/venues/nearest",
+    "GET /api/venues/offline",
     "GET /api/venues/unchecked",
     "GET /api/venues/{venue_id}",
     "GET /api/venues/{venue_id}/history",

@@ -90,8 +90,8 @@ class Accessibility(BaseModel):
     quiet_space: bool | None
 
 
-class NearestVenue(BaseModel):
-    """One result of a nearest look-up: what a person needs to choose where to go."""
+class VenueSummary(BaseModel):
+    """What a list of venues shows of each: enough to choose one and find it."""
 
     id: int
     ref: str
@@ -106,6 +106,11 @@ class NearestVenue(BaseModel):
     phone: str | None
     photo: str | None
     sample: bool
+
+
+class NearestVenue(VenueSummary):
+    """One result of a nearest look-up: what a person needs to choose where to go."""
+
     distance_m: int = Field(description="Metres as the crow flies (geodesic).")
     walking_minutes: int | None = Field(
         description="Minutes' walk, allowing for streets; null when over 5 km (too far to walk)."

@@ -1,0 +1,66 @@
+// Distances and directions on the phone, for the saved list when there is no signal.
+// The same rules as the server (app/geo.py): a walk is 1.25 times the straight line
+// at 80 metres a minute; over 5 km is too far to walk; within 15 minutes is nearby.
+import { openingFromSpans } from "./opening.js";
+
+const EARTH_RADIUS_M = 6371008.8;
+const WALKING_METRES_PER_MINUTE = 80;
+const ROUTE_FACTOR = 1.25;
+const MAX_WALK_M = 5000;
+export const NEARBY_MINUTES = 15;
+const HERE_M = 20;
+const COMPASS = ["north", "north-east", "east", "south-east", "south", "south-west", "west", "north-west"];
+
+const radians = (degrees) => (degrees * Math.PI) / 180;
+
+// Haversine distance (metres) and initial bearing (degrees from north).
+export function distanceAndBearing(lat1, lon1, lat2, lon2) {
+  const p1 = radians(lat1);
+  const p2 = radians(lat2);
+  const dp = p2 - p1;
+  const dl = radians(lon2 - lon1);
+  const a = Math.sin(dp / 2) ** 2 + Math.cos(p1) * Math.cos(p2) * Math.sin(dl / 2) ** 2;
+  const metres = 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(a)));
+  const y = Math.sin(dl) * Math.cos(p2);
+  const x = Math.cos(p1) * Math.sin(p2) - Math.sin(p1) * Math.cos(p2) * Math.cos(dl);
+  return [metres, ((Math.atan2(y, x) * 180) / Math.PI + 360) % 360];
+}
+
+export function walkingMinutes(metres) {
+  if (metres > MAX_WALK_M) return null;
+  return Math.max(1, Math.ceil((metres * ROUTE_FACTOR) / WALKING_METRES_PER_MINUTE));
+}
+
+export function directionWords(metres, bearing) {
+  return metres < HERE_M ? "here" : COMPASS[Math.round(bearing / 45) % 8];
+}
+
+// The saved venues as /api/venues/nearest gives them: nearest first, with the nearest
+// open one (which may be further than the first `limit`).
+export function nearestFromList(list, lat, lon, nowMs, limit = 8) {
+  const ranked = list.venues
+    .map((venue) => {
+      const [metres, bearing] = distanceAndBearing(lat, lon, venue.latitude, venue.longitude);
+      return { venue, metres, bearing };
+    })
+    .sort((a, b) => a.metres - b.metres);
+  const describe = ({ venue, metres, bearing }) => {
+    const minutes = walkingMinutes(metres);
+    return {
+      ...venue,
+      distance_m: Math.round(metres),
+      walking_minutes: minutes,
+      nearby: minutes !== null && minutes <= NEARBY_MINUTES,
+      direction: directionWords(metres, bearing),
+      ...openingFromSpans(venue, nowMs, list),
+    };
+  };
+  const venues = ranked.slice(0, limit).map(describe);
+  let nearestOpen = venues.find((venue) => venue.open_now === true);
+  for (const candidate of ranked.slice(limit)) {
+    if (nearestOpen) break;
+    const described = describe(candidate);
+    if (described.open_now === true) nearestOpen = described;
+  }
+  return { venues, nearestOpen: nearestOpen ?? null };
+}

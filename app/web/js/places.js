@@ -1,0 +1,67 @@
+// How a place is shown in words and pictures, on the results list and the venue page.
+import { h, picture } from "./dom.js";
+
+const CATEGORY_PICTURES = {
+  library: "library", shop: "shop", cafe: "cafe", pharmacy: "pharmacy",
+  community_centre: "community-centre", leisure_centre: "leisure-centre",
+  council_office: "council-office", bank: "bank", church: "church", other: "house",
+};
+
+export function categoryPicture(category) {
+  return CATEGORY_PICTURES[category] ?? "house";
+}
+
+// Only our own paths or https: a photo link never runs anything.
+export function photoUrl(photo) {
+  return photo && (/^\/[^/\\]/.test(photo) || /^https:\/\//i.test(photo)) ? photo : null;
+}
+
+// The venue's photo if it has one, else its category's picture (also if the photo fails).
+export function placePicture(venue, className, alt = "") {
+  const fallback = `/icons/${categoryPicture(venue.category)}.svg`;
+  const image = h("img", { src: photoUrl(venue.photo) ?? fallback, alt, class: className, width: 72, height: 72 });
+  image.addEventListener("error", () => {
+    if (!image.src.endsWith(fallback)) {
+      image.src = fallback;
+      image.alt = "";
+    }
+  }, { once: true });
+  return image;
+}
+
+// "5 minutes walk, north", "It is right here.", "It is 12 km away. That is too far to walk."
+export function walkWords(venue) {
+  if (venue.direction === "here") return "It is right here.";
+  const minutes = venue.walking_minutes;
+  if (minutes === null || minutes === undefined) {
+    return `It is ${Math.round(venue.distance_m / 1000)} km away. That is too far to walk.`;
+  }
+  return `${minutes} ${minutes === 1 ? "minute" : "minutes"} walk, ${venue.direction}`;
+}
+
+export function openingWords(venue) {
+  return venue.opening_status ?? "We do not know if it is open now.";
+}
+
+export function openingPicture(venue) {
+  if (venue.open_now === true) return "open";
+  if (venue.open_now === false) return "closed";
+  return "clock";
+}
+
+// A link that opens the phone's map app with walking directions. Google's "universal"
+// link opens the Maps app on Android and iPhone (or the website without it); geo: links
+// do nothing on iPhones. Only the place is sent, never where the person is.
+export function directionsUrl(venue) {
+  const destination = `${venue.latitude},${venue.longitude}`;
+  return `https://www.google.com/maps/dir/?api=1&destination=${encodeURIComponent(destination)}&travelmode=walking`;
+}
+
+export function sampleNotice() {
+  return h("p", { class: "notice" }, picture("warning", 48),
+    h("span", { text: "These places are examples for testing. They are not real Safe Places." }));
+}
+
+export function line(pictureName, words) {
+  return h("span", { class: "place-line" }, picture(pictureName, 32), h("span", { text: words }));
+}

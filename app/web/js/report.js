@@ -1,0 +1,22 @@
+// Report a crime: the numbers this council set (GET /api/help), each with when to call.
+// The page already shows the built-in ones, for when the phone has no signal.
+import { h, idea, paragraphs } from "./dom.js";
+import { freshContacts, telHref } from "./help-numbers.js";
+import { addSpeakButtons } from "./speak.js";
+
+const PICTURES = ["police-light", "police-officer", "secret"];
+const KINDS = ["button-emergency", "button-primary", "button-secondary"];
+const contacts = document.getElementById("contacts");
+
+function contactBlock(contact, index) {
+  return idea(PICTURES[index] ?? "phone", h("h3", { text: contact.name }), ...paragraphs(contact.when),
+    h("a", { class: `button ${KINDS[index] ?? "button-secondary"}`, href: telHref(contact.number) },
+      h("img", { src: "/icons/phone.svg", alt: "", width: 40, height: 40 }),
+      h("span", { text: `Call ${contact.number}` })));
+}
+
+addSpeakButtons(document.querySelector("main"));
+freshContacts().then((list) => {
+  contacts.replaceChildren(...list.map(contactBlock));
+  addSpeakButtons(contacts);
+});

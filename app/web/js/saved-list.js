@@ -1,0 +1,62 @@
+// The list of every Safe Place, kept on the phone (Cache Storage) so "near me" works
+// with no signal. Fetched in the background when the app opens, at most once an hour;
+// the server answers "not changed" cheaply when it has not (ETag).
+import { getJSON } from "./api.js";
+import { savedOnWords } from "./opening.js";
+
+const CACHE = "safe-places-saved";
+const LIST_KEY = "/saved/venues.json";
+const REFRESH_MS = 60 * 60 * 1000;
+// The list is bigger than an answer about one place: allow it longer.
+const LIST_TIMEOUT_MS = 30000;
+
+async function readSaved(key) {
+  if (!("caches" in window)) return null;
+  const cache = await caches.open(CACHE);
+  const response = await cache.match(key);
+  return response ? response.json() : null;
+}
+
+async function writeSaved(key, value) {
+  if (!("caches" in window)) return;
+  const cache = await caches.open(CACHE);
+  await cache.put(key, new Response(JSON.stringify(value), { headers: { "Content-Type": "application/json" } }));
+}
+
+// {…the list, saved_at: ms} or null when the phone has none.
+export function savedList() {
+  return readSaved(LIST_KEY).catch(() => null);
+}
+
+export async function refreshSavedList({ force = false } = {}) {
+  const saved = await savedList();
+  if (!force && saved && Date.now() - saved.saved_at < REFRESH_MS) return saved;
+  try {
+    const list = await getJSON("/api/venues/offline", { timeoutMs: LIST_TIMEOUT_MS });
+    const fresh = { ...list, saved_at: Date.now() };
+    await writeSaved(LIST_KEY, fresh);
+    document.dispatchEvent(new CustomEvent("safe-places:list-saved", { detail: fresh }));
+    return fresh;
+  } catch {
+    return saved; // no signal: keep what we have
+  }
+}
+
+// One venue's full page, kept once seen, for opening it again with no signal.
+export function saveVenue(venue) {
+  return writeSaved(`/saved/venue/${venue.id}`, { ...venue, saved_at: Date.now() }).catch(() => {});
+}
+
+export function savedVenue(id) {
+  return readSaved(`/saved/venue/${id}`).catch(() => null);
+}
+
+// Fill every [data-saved-note] with "Saved on Tuesday 24 November at 4pm.".
+export function showSavedNote(list, root = document) {
+  if (!list) return;
+  for (const note of root.querySelectorAll("[data-saved-note]")) {
+    note.querySelector("[data-saved-words]").textContent =
+      `${savedOnWords(list.saved_at)} The app can find Safe Places with no signal.`;
+    note.hidden = false;
+  }
+}

@@ -1,0 +1,133 @@
+// One Safe Place, in easy read: /venues/{id}, which works when opened directly.
+// Online from GET /api/venues/{id}; with no signal, from the copy kept when it was
+// last seen, or else from the saved list (fewer details, said plainly).
+import { ApiError, getJSON } from "./api.js";
+import { buttonLink, h, idea, paragraphs, picture, setStatus } from "./dom.js";
+import { telHref } from "./help-numbers.js";
+import { openingFromSpans, savedOnWords } from "./opening.js";
+import { directionsUrl, openingPicture, openingWords, photoUrl, sampleNotice } from "./places.js";
+import { refreshSavedList, savedList, savedVenue, saveVenue } from "./saved-list.js";
+import { addSpeakButtons } from "./speak.js";
+
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+  "September", "October", "November", "December"];
+const status = document.getElementById("status");
+const article = document.getElementById("venue");
+const venueId = decodeURIComponent(location.pathname.split("/")[2] ?? "");
+
+function dateWords(isoDate) {
+  const [year, month, day] = isoDate.split("-").map(Number);
+  return `${day} ${MONTHS[month - 1]} ${year}`;
+}
+
+// A picture for each step of "when you get there", by what it talks about.
+function stepPicture(step) {
+  const words = step.toLowerCase();
+  if (words.includes("sticker")) return "sticker";
+  if (words.includes("card")) return "help-card";
+  if (words.includes("sit")) return "chair";
+  if (words.includes("call") || words.includes("phone")) return "phone";
+  if (words.includes("tell") || words.includes("say")) return "say";
+  if (words.includes("inside") || words.includes("staff")) return "staff";
+  return "checked";
+}
+
+function accessSentences({ step_free, accessible_toilet, quiet_space }) {
+  const said = [
+    step_free === true && "There are no steps at the way in.",
+    step_free === false && "There are steps at the way in.",
+    accessible_toilet === true && "There is an accessible toilet.",
+    accessible_toilet === false && "There is no accessible toilet.",
+    quiet_space === true && "There is a quiet place to sit.",
+    quiet_space === false && "There is no quiet place to sit.",
+  ].filter(Boolean);
+  return said.length ? said : ["We do not know about steps, toilets or quiet places yet."];
+}
+
+function blocks(venue) {
+  const parts = [];
+  if (venue.sample) parts.push(sampleNotice());
+  if (venue.savedAt) {
+    parts.push(h("p", { class: "notice" }, picture("signal", 48), h("span", {},
+      h("span", { text: "You have no signal, or it is weak. " }),
+      h("span", { text: `This page was ${savedOnWords(venue.savedAt).replace("Saved", "saved")}` }))));
+  }
+  const photo = photoUrl(venue.photo);
+  if (photo) {
+    const image = h("img", { src: photo, alt: `The way in to ${venue.name}.`, width: 640, height: 360 });
+    image.addEventListener("error", () => image.parentElement.remove(), { once: true });
+    parts.push(h("figure", { class: "entrance" }, image));
+  }
+  parts.push(idea(openingPicture(venue), h("h2", { text: "Is it open now?" }), ...paragraphs(openingWords(venue))));
+  parts.push(h("div", { class: "actions" },
+    buttonLink(directionsUrl(venue), "Get directions", "map", "button-primary button-big"),
+    venue.phone ? buttonLink(telHref(venue.phone), `Call ${venue.phone}`, "phone", "button-secondary") : null));
+  parts.push(idea("pin", h("h2", { text: "Where it is" }),
+    h("p", {}, venue.address, h("br"), venue.town, h("br"), venue.postcode)));
+  if (venue.easy_read_sentences?.length) {
+    parts.push(idea("info", h("h2", { text: "About this place" }), ...paragraphs(...venue.easy_read_sentences)));
+  }
+  if (venue.when_you_arrive?.length) {
+    parts.push(idea("door", h("h2", { text: "When you get there" }),
+      h("ol", { class: "steps" }, venue.when_you_arrive.map((step) =>
+        h("li", {}, picture(stepPicture(step)), h("span", { text: step }))))));
+  }
+  if (venue.opening_week !== undefined) {
+    parts.push(idea("calendar", h("h2", { text: "Opening times" }), venue.opening_week
+      ? h("table", { class: "week" }, h("tbody", {}, venue.opening_week.map((day) =>
+        h("tr", {}, h("th", { scope: "row", text: day.day }), h("td", { text: day.hours })))))
+      : h("p", { text: "We do not know the opening times." })));
+  }
+  if (venue.accessibility) {
+    parts.push(idea("wheelchair", h("h2", { text: "Getting in" }), ...paragraphs(...accessSentences(venue.accessibility))));
+  }
+  if (venue.last_checked !== undefined) {
+    parts.push(idea("checked", h("h2", { text: "Last checked" }), ...paragraphs(venue.last_checked
+      ? `We checked this page on ${dateWords(venue.last_checked)}.`
+      : "We have not checked this page yet.")));
+  } else {
+    parts.push(idea("signal", ...paragraphs("Some details need signal.", "Open this page again when you have signal.")));
+  }
+  return parts;
+}
+
+function show(venue) {
+  document.title = `${venue.name} - Safe Places`;
+  document.getElementById("venue-name").textContent = venue.name;
+  document.getElementById("venue-kind").textContent = `${venue.kind} in ${venue.town}`;
+  document.getElementById("venue-body").replaceChildren(...blocks(venue));
+  addSpeakButtons(article);
+  setStatus(status);
+  article.hidden = false;
+}
+
+async function fromThePhone() {
+  const kept = await savedVenue(venueId);
+  if (kept) return { ...kept, savedAt: kept.saved_at };
+  const list = (await savedList()) ?? (await refreshSavedList());
+  const listed = list?.venues.find((venue) => String(venue.id) === venueId);
+  if (!listed) return null;
+  return {
+    ...listed, ...openingFromSpans(listed, Date.now(), list),
+    when_you_arrive: list.when_you_arrive, savedAt: list.saved_at,
+  };
+}
+
+async function load() {
+  try {
+    const venue = await getJSON(`/api/venues/${encodeURIComponent(venueId)}`);
+    show(venue);
+    saveVenue(venue);
+    return;
+  } catch (error) {
+    if (error instanceof ApiError && error.status < 500) {
+      setStatus(status, "We cannot find this Safe Place.", "It may not be a Safe Place any more.");
+      return;
+    }
+  }
+  const kept = await fromThePhone();
+  if (kept) show(kept);
+  else setStatus(status, "You have no signal. We cannot show this Safe Place now.");
+}
+
+load();

@@ -1,0 +1,54 @@
+// "What is wrong?": each answer's repeated steps (danger: 999; go to a Safe Place;
+// what to say there; your help card) are written once here and put where marked.
+import { loadCard } from "./card-store.js";
+import { buttonLink, h, idea, paragraphs } from "./dom.js";
+import { fillHelpLinks, savedContacts, telHref } from "./help-numbers.js";
+import { addSpeakButtons, speakButton } from "./speak.js";
+
+const card = loadCard();
+
+function danger() {
+  const call = h("a", { class: "button button-emergency", href: "tel:999", "data-help": "0" },
+    h("img", { src: "/icons/phone.svg", alt: "", width: 40, height: 40 }),
+    h("span", {}, "Call ", h("span", { "data-help-number": "", text: "999" })));
+  return idea("police-light", ...paragraphs("Are you in danger now?", "Call 999 now."), call);
+}
+
+function go() {
+  return idea("house", ...paragraphs("Go to a Safe Place near you.", "The staff there will help you."),
+    buttonLink("/#near", "Find a Safe Place near me", "pin", "button-primary"));
+}
+
+function say(words) {
+  const block = idea("say", ...paragraphs("When you get there, say this:"), h("p", { class: "say", text: words }));
+  const button = speakButton(() => words, "Say it for me");
+  if (button) block.querySelector(".idea-words").append(button);
+  return block;
+}
+
+function helpCard() {
+  const call = card?.number
+    ? buttonLink(telHref(card.number), `Call ${card.contact || card.number}`, "phone", "button-secondary")
+    : null;
+  return idea("help-card", ...paragraphs("Show staff your help card."),
+    buttonLink("/help-card", "My help card", "help-card", "button-secondary"), call);
+}
+
+for (const slot of document.querySelectorAll("[data-danger]")) slot.replaceWith(danger());
+for (const slot of document.querySelectorAll("[data-go]")) slot.replaceWith(go());
+for (const slot of document.querySelectorAll("[data-say]")) slot.replaceWith(say(slot.dataset.say));
+for (const slot of document.querySelectorAll("[data-card]")) slot.replaceWith(helpCard());
+fillHelpLinks(savedContacts());
+addSpeakButtons(document.querySelector("main"));
+
+// Show only the chosen answer, and move focus to it, so a screen reader reads it next.
+// (Without this script, :target still shows the answer, below the pictures.)
+function openAnswer() {
+  const target = location.hash ? document.getElementById(location.hash.slice(1)) : null;
+  const answer = target?.classList.contains("answer") ? target : null;
+  document.getElementById("choices").hidden = Boolean(answer);
+  if (answer) answer.focus();
+  else if (target) target.focus();
+}
+window.addEventListener("hashchange", openAnswer);
+openAnswer();

@@ -1,0 +1,125 @@
+"""The web app's files (app/web/), read once when the server starts.
+
+Pages are put together from `layout.html` and a page body, so the header, the
+999/101 call bar and the footer are written once. Every file is hashed (its
+ETag) and gzipped ahead of time, and the service worker is given a version made
+from all the hashes: any change to the app makes a new worker, which replaces
+the files phones keep. No build step: this runs at start-up, in milliseconds.
+"""
+
+import gzip
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+WEB_DIR = Path(__file__).parent / "web"
+STATIC_FOLDERS = ("css", "js", "icons")
+MEDIA_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".webmanifest": "application/manifest+json",
+}
+# Revalidated every time (a 304 costs little): the app's code must never be stale.
+# Pictures change rarely, and an old picture for a day does no harm.
+REVALIDATE = "no-cache"
+PICTURES = "public, max-age=86400"
+# Installing fetches these itself; the service worker need not keep them.
+NOT_KEPT_OFFLINE = frozenset({"/icons/app-512.png", "/icons/app-maskable-512.png"})
+VENUE_PAGE = "/venues/page"
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    path: str
+    body_file: str
+    title: str
+    script: str
+
+
+PAGES = (
+    Page("/", "home.html", "Find a Safe Place", "home.js"),
+    # Every /venues/{id} is this page; its script reads the id from the address.
+    Page(VENUE_PAGE, "venue.html", "A Safe Place", "venue.js"),
+    Page("/help-card", "help-card.html", "My help card", "help-card.js"),
+    Page("/whats-wrong", "whats-wrong.html", "What is wrong?", "whats-wrong.js"),
+    Page("/report", "report.html", "Report a crime", "report.js"),
+    Page("/about", "about.html", "About this app", "about.js"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    body: bytes
+    gzipped: bytes | None
+    media_type: str
+    etag: str
+    cache_control: str
+
+
+def make_asset(body: bytes, suffix: str, cache_control: str = REVALIDATE) -> Asset:
+    media_type = MEDIA_TYPES[suffix]
+    squeezed = None
+    if not media_type.startswith("image/png"):
+        smaller = gzip.compress(body, compresslevel=9, mtime=0)
+        squeezed = smaller if len(smaller) < len(body) else None
+    return Asset(
+        body, squeezed, media_type, f'"{hashlib.sha256(body).hexdigest()[:20]}"', cache_control
+    )
+
+
+def page_html(root: Path, page: Page) -> bytes:
+    layout = (root / "layout.html").read_text(encoding="utf-8")
+    main = (root / "pages" / page.body_file).read_text(encoding="utf-8").strip()
+    script = f'<script type="module" src="/js/{page.script}"></script>'
+    html = (
+        layout.replace("{{title}}", page.title)
+        .replace("{{script}}", script)
+        .replace("{{main}}", main)
+    )
+    # The footer link to this page says so, for screen readers and by its style.
+    html = html.replace(
+        f'<li><a href="{page.path}">', f'<li><a href="{page.path}" aria-current="page">'
+    )
+    return html.encode()
+
+
+@dataclass(frozen=True, slots=True)
+class WebApp:
+    """Every file the web app serves, by URL path, and the version they make together."""
+
+    assets: dict[str, Asset]
+    version: str
+
+    @classmethod
+    def load(cls, root: Path = WEB_DIR) -> "WebApp":
+        assets: dict[str, Asset] = {}
+        for folder in STATIC_FOLDERS:
+            for file in sorted((root / folder).iterdir()):
+                if file.suffix in MEDIA_TYPES:
+                    control = PICTURES if folder == "icons" else REVALIDATE
+                    assets[f"/{folder}/{file.name}"] = make_asset(
+                        file.read_bytes(), file.suffix, control
+                    )
+        manifest = root / "manifest.webmanifest"
+        assets["/manifest.webmanifest"] = make_asset(manifest.read_bytes(), manifest.suffix)
+        for page in PAGES:
+            assets[page.path] = make_asset(page_html(root, page), ".html")
+        template = (root / "sw.js").read_text(encoding="utf-8")
+        fingerprint = hashlib.sha256(template.encode())
+        for path in sorted(assets):
+            fingerprint.update(f"{path}\0{assets[path].etag}\0".encode())
+        version = fingerprint.hexdigest()[:16]
+        shell = sorted(path for path in assets if path not in NOT_KEPT_OFFLINE)
+        worker = template.replace("{{version}}", version).replace("{{shell}}", json.dumps(shell))
+        assets["/sw.js"] = make_asset(worker.encode(), ".js")
+        return cls(assets, version)
+
+
+@cache
+def web_app() -> WebApp:
+    return WebApp.load()

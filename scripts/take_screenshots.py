@@ -1,0 +1,126 @@
+"""Screenshots of the web app's main screens at 320 px wide, into docs/screenshots/.
+
+    python scripts/take_screenshots.py            # starts its own server on the sample data
+    python scripts/take_screenshots.py --url http://127.0.0.1:8000
+
+Uses Debian's Chromium (/usr/bin/chromium) through Playwright, with a made-up
+position in Leamington Spa for "near me". Look at every picture after a change.
+"""
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+from playwright.sync_api import Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "screenshots"
+LEAMINGTON = {"latitude": 52.2886, "longitude": -1.5353}
+WIDTH, HEIGHT = 320, 640
+
+
+@contextmanager
+def own_server() -> Iterator[str]:
+    """`safe-places serve` on a free port, over a new SQLite database of the sample venues."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with tempfile.TemporaryDirectory() as folder:
+        env = {
+            **os.environ,
+            "SAFE_PLACES_DATABASE_URL": f"sqlite:///{folder}/screens.db",
+            "SAFE_PLACES_DATA_CSV": str(ROOT / "data" / "safe_places.csv"),
+            "PORT": str(port),
+        }
+        command = [str(Path(sys.executable).parent / "safe-places"), "serve"]
+        server = subprocess.Popen(
+            command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(300):
+                try:
+                    if httpx.get(f"{url}/healthz").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.2)
+            yield url
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def shoot(page: Page, name: str, scroll_to: str | None = None) -> None:
+    """One phone screen (320 x 640), from the top or scrolled to an element."""
+    if scroll_to:
+        page.locator(scroll_to).first.evaluate("(e) => e.scrollIntoView({block: 'start'})")
+    else:
+        page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_timeout(300)
+    page.screenshot(path=OUT / f"{name}.png")
+    print(f"docs/screenshots/{name}.png")
+
+
+def take(url: str) -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
+        context = browser.new_context(
+            viewport={"width": WIDTH, "height": HEIGHT},
+            device_scale_factor=2,
+            geolocation=LEAMINGTON,
+            permissions=["geolocation"],
+            base_url=url,
+            reduced_motion="reduce",
+        )
+        page = context.new_page()
+        page.goto("/")
+        shoot(page, "1-home")
+        page.get_by_role("button", name="Find a Safe Place near me").click()
+        page.locator(".place").first.wait_for()
+        shoot(page, "2-results", scroll_to="#results")
+        shoot(page, "2b-results-more", scroll_to=".place >> nth=2")
+        page.locator(".place-link").first.click()
+        page.locator("#venue:not([hidden])").wait_for()
+        shoot(page, "3-venue")
+        shoot(page, "3b-venue-arrive", scroll_to="#venue .idea >> nth=3")
+        page.goto("/whats-wrong")
+        shoot(page, "4-whats-wrong")
+        page.goto("/whats-wrong#scared")
+        shoot(page, "4b-whats-wrong-scared", scroll_to="#scared")
+        page.goto("/help-card")
+        page.fill("#card-name", "Sam Jones")
+        page.fill("#card-talk", "I do not speak much. Please write things down.")
+        page.fill("#card-contact", "Mum")
+        page.fill("#card-number", "01632 960111")
+        page.fill("#card-notes", "I have epilepsy.")
+        shoot(page, "5-help-card-form", scroll_to="#card-form")
+        page.get_by_role("button", name="Save my card").click()
+        page.get_by_role("button", name="Show my card to staff").click()
+        shoot(page, "6-help-card-shown")
+        page.goto("/report")
+        shoot(page, "7-report")
+        browser.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", help="an app already running; default: start one")
+    args = parser.parse_args()
+    if args.url:
+        take(args.url)
+    else:
+        with own_server() as url:
+            take(url)
+
+
+if __name__ == "__main__":
+    main()

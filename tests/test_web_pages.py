@@ -1,0 +1,154 @@
+"""How the web app's files are served: pages, caching, compression, the service worker,
+the manifest and its icons, and the pictures (only those used, all credited)."""
+
+import json
+import re
+import shutil
+import struct
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.web_assets import PAGES, VENUE_PAGE, WEB_DIR, WebApp
+
+PAGE_PATHS = [page.path for page in PAGES if page.path != VENUE_PAGE]
+
+
+@pytest.fixture
+def web(make_client, engine) -> TestClient:
+    return make_client()
+
+
+@pytest.mark.parametrize("path", [*PAGE_PATHS, "/venues/12", "/venues/not-a-number"])
+def test_every_page_is_html_with_the_call_bar(web: TestClient, path: str) -> None:
+    response = web.get(path)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert response.headers["cache-control"] == "no-cache"
+    assert "form-action 'none'" in response.headers["content-security-policy"]
+    assert response.headers["referrer-policy"] == "no-referrer"
+    assert '<a class="call call-emergency" href="tel:999"' in response.text
+    assert '<a class="call call-police" href="tel:101"' in response.text
+    assert '<html lang="en-GB">' in response.text
+    assert "{{" not in response.text
+
+
+def test_the_current_page_is_marked_in_the_footer(web: TestClient) -> None:
+    assert '<a href="/report" aria-current="page">' in web.get("/report").text
+    assert 'aria-current="page"' not in web.get("/venues/3").text
+
+
+def test_files_are_gzipped_and_revalidated_with_an_etag(web: TestClient) -> None:
+    first = web.get("/js/home.js", headers={"Accept-Encoding": "gzip"})
+    assert first.headers["content-encoding"] == "gzip"
+    assert first.headers["content-type"] == "text/javascript; charset=utf-8"
+    assert first.headers["vary"] == "Accept-Encoding"
+    again = web.get("/js/home.js", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
+    plain = web.get("/js/home.js", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    assert plain.content == (WEB_DIR / "js" / "home.js").read_bytes()
+
+
+def test_pictures_may_be_kept_for_a_day(web: TestClient) -> None:
+    response = web.get("/icons/house.svg")
+    assert response.headers["content-type"] == "image/svg+xml"
+    assert response.headers["cache-control"] == "public, max-age=86400"
+
+
+@pytest.mark.parametrize("path", ["/js/nothing.js", "/icons/../main.py", "/css/app.css.bak"])
+def test_unknown_files_are_404(web: TestClient, path: str) -> None:
+    assert web.get(path).status_code == 404
+
+
+def test_the_api_still_wins(web: TestClient) -> None:
+    assert web.get("/api/venues").status_code == 405  # POST only: not read as a file
+    assert web.get("/healthz").json()["status"] == "ok"
+    assert web.get("/api/venues/offline").status_code == 200
+    paths = web.get("/openapi.json").json()["paths"]
+    assert not any(path.startswith(("/css", "/js", "/icons", "/venues/")) for path in paths)
+    assert "/" not in paths and "/sw.js" not in paths
+
+
+def test_the_service_worker_keeps_every_page_and_file(web: TestClient) -> None:
+    response = web.get("/sw.js")
+    assert response.headers["cache-control"] == "no-cache"
+    assert response.headers["content-type"] == "text/javascript; charset=utf-8"
+    version = re.search(r'const VERSION = "([0-9a-f]{16})";', response.text)
+    shell = json.loads(re.search(r"const SHELL = (\[.*?\]);", response.text).group(1))
+    assert version
+    assert set(PAGE_PATHS) | {VENUE_PAGE, "/css/app.css", "/js/home.js"} <= set(shell)
+    assert "/manifest.webmanifest" in shell
+    assert not any(path.startswith("/api/") for path in shell)
+    for path in shell:
+        assert web.get(path).status_code == 200, path
+
+
+def test_any_change_to_the_app_is_a_new_service_worker(tmp_path: Path) -> None:
+    copy = tmp_path / "web"
+    shutil.copytree(WEB_DIR, copy)
+    before = WebApp.load(copy)
+    assert WebApp.load(copy).version == before.version  # the same files, the same version
+    (copy / "css" / "app.css").write_text("body { color: black; }\n")
+    after = WebApp.load(copy)
+    assert after.version != before.version
+    assert after.assets["/sw.js"].body != before.assets["/sw.js"].body
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_the_manifest_makes_the_app_installable(web: TestClient) -> None:
+    response = web.get("/manifest.webmanifest")
+    assert response.headers["content-type"] == "application/manifest+json"
+    manifest = response.json()
+    assert manifest["display"] == "standalone"
+    assert manifest["start_url"] == "/" and manifest["scope"] == "/"
+    assert manifest["theme_color"] == "#003078"
+    icons = {(icon["sizes"], icon["purpose"]): icon["src"] for icon in manifest["icons"]}
+    assert set(icons) == {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")}
+    for (sizes, _purpose), src in icons.items():
+        width, height = png_size(web.get(src).content)
+        assert f"{width}x{height}" == sizes
+
+
+def all_web_text() -> str:
+    return "\n".join(
+        file.read_text(encoding="utf-8")
+        for file in WEB_DIR.rglob("*")
+        if file.suffix in {".html", ".js", ".css"}
+    )
+
+
+def test_only_pictures_the_app_uses_are_shipped_and_all_are_credited() -> None:
+    text = all_web_text()
+    credits = (WEB_DIR / "icons" / "README.md").read_text(encoding="utf-8")
+    shipped = {file.stem for file in (WEB_DIR / "icons").glob("*.svg")}
+    for name in shipped:
+        assert re.search(rf'["/]{name}(\.svg)?"', text), f"{name}.svg is not used"
+        assert f"`{name}.svg`" in credits, f"{name}.svg is not in icons/README.md"
+    used = set(re.findall(r"/icons/([a-z-]+)\.svg", text))
+    used |= set(re.findall(r'(?:picture|idea)\("([a-z-]+)"', text))
+    assert used <= shipped, used - shipped
+    assert "CC BY-SA 4.0" in credits
+
+
+def test_the_footer_credits_openmoji(web: TestClient) -> None:
+    for path in PAGE_PATHS:
+        assert 'Pictures by <a href="/about#pictures">OpenMoji</a>' in web.get(path).text
+    about = web.get("/about").text
+    assert "All emojis designed by" in about and "CC BY-SA 4.0" in about
+
+
+def test_no_page_script_sends_the_help_card() -> None:
+    """The help card's script never calls the network; its form sends nowhere."""
+    script = (WEB_DIR / "js" / "help-card.js").read_text(encoding="utf-8")
+    store = (WEB_DIR / "js" / "card-store.js").read_text(encoding="utf-8")
+    for code in (script, store):
+        assert "fetch(" not in code and "sendBeacon" not in code and "XMLHttpRequest" not in code
+        assert "api.js" not in code
+    page = (WEB_DIR / "pages" / "help-card.html").read_text(encoding="utf-8")
+    assert '<form id="card-form" class="card-form" method="dialog"' in page

@@ -1,0 +1,164 @@
+"""Every screen meets the standards: axe-core (zero violations, WCAG 2.2 AA and best
+practice), easy read (big text, short sentences, digits), big tap targets, 320 px
+wide and 200 % zoom with no sideways scrolling, keyboard focus you can see."""
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser import LEAMINGTON, NARROW, PAGES, find_near_me
+
+NUMBER_WORDS = re.compile(
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+    r"thirty|forty|fifty|hundred|thousand)\b",
+    re.IGNORECASE,
+)
+# "one" as a pronoun, not a number: "a help card, if you have one".
+PRONOUN_ONE = re.compile(r"\b(have|this|that|each|no|any) one\b", re.IGNORECASE)
+
+
+def open_screen(tab, screen: str) -> None:
+    """Each main screen, in the state a person sees it."""
+    if screen == "results":
+        tab.goto("/")
+        find_near_me(tab)
+    elif screen == "venue":
+        tab.goto("/venues/1")
+        tab.locator("#venue:not([hidden])").wait_for()
+    elif screen == "help-card-shown":
+        tab.goto("/help-card")
+        tab.fill("#card-name", "Sam")
+        tab.fill("#card-contact", "Mum")
+        tab.fill("#card-number", "01632 960111")
+        tab.get_by_role("button", name="Save my card").click()
+        tab.get_by_role("button", name="Show my card to staff").click()
+    elif screen == "whats-wrong-answer":
+        tab.goto("/whats-wrong#lost-things")
+    else:
+        tab.goto(screen)
+    tab.wait_for_load_state("networkidle")
+
+
+SCREENS = [*PAGES, "results", "venue", "help-card-shown", "whats-wrong-answer"]
+
+
+@pytest.fixture
+def screen_tab(browser, web_server) -> Iterator:
+    """A 320 px tab without the service worker: these checks are about what is drawn."""
+    made = browser.new_context(
+        base_url=str(web_server.base_url),
+        viewport=NARROW,
+        geolocation=LEAMINGTON,
+        permissions=["geolocation"],
+        service_workers="block",
+    )
+    yield made.new_page()
+    made.close()
+
+
+def axe_violations(tab) -> tuple[int, str]:
+    results = Axe().run(
+        tab,
+        options={
+            "runOnly": {
+                "type": "tag",
+                "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+            }
+        },
+    )
+    return results.violations_count, results.generate_report()
+
+
+def text_sizes(tab) -> tuple[float, float, float]:
+    """Body font size and line height, and the smallest text drawn anywhere, in px."""
+    return tab.evaluate(
+        """() => {
+            const body = getComputedStyle(document.body);
+            const smallest = Math.min(...[...document.querySelectorAll('body *')]
+                .filter((e) => e.checkVisibility() && [...e.childNodes].some(
+                    (n) => n.nodeType === 3 && n.textContent.trim()))
+                .map((e) => parseFloat(getComputedStyle(e).fontSize)));
+            return [parseFloat(body.fontSize), parseFloat(body.lineHeight), smallest];
+        }"""
+    )
+
+
+def small_targets(tab) -> list[str]:
+    return tab.evaluate(
+        """() => [...document.querySelectorAll('a, button, input, textarea, select, summary')]
+            .filter((e) => e.checkVisibility())
+            .map((e) => [e.outerHTML.slice(0, 80), e.getBoundingClientRect()])
+            .filter(([, r]) => r.right > 0 && (r.width < 48 || r.height < 48))
+            .map(([html, r]) => `${html} ${r.width}x${r.height}`)"""
+    )
+
+
+def long_sentences_and_number_words(tab) -> list[str]:
+    lines = [line.strip() for line in tab.evaluate("document.body.innerText").splitlines()]
+    problems = []
+    for line in filter(None, lines):
+        problems += [s for s in re.split(r"(?<=[.!?])\s+", line) if len(s.split()) > 15]
+        if NUMBER_WORDS.search(PRONOUN_ONE.sub("", line)):
+            problems.append(line)
+    return problems
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_every_screen_meets_the_standards(screen_tab, screen: str) -> None:
+    """axe: zero violations; text 19 px+ with 1.5 spacing; 48 px targets; 15-word
+    sentences with digits; nothing wider than 320 px, or than the window at 200 % zoom."""
+    open_screen(screen_tab, screen)
+    count, report = axe_violations(screen_tab)
+    assert count == 0, report
+    body_size, line_height, smallest = text_sizes(screen_tab)
+    assert body_size >= 19 and line_height / body_size >= 1.5 and smallest >= 19
+    assert small_targets(screen_tab) == []
+    assert long_sentences_and_number_words(screen_tab) == []
+    assert screen_tab.evaluate("document.documentElement.scrollWidth") <= 320
+    # 200 % zoom in a 640 px window lays out like 320 px: it must fit the window too.
+    screen_tab.set_viewport_size({"width": 640, "height": 800})
+    screen_tab.evaluate("document.documentElement.style.zoom = '2'")
+    assert screen_tab.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
+
+
+def test_every_picture_has_words_and_is_hidden_from_screen_readers(screen_tab) -> None:
+    for screen in SCREENS:
+        open_screen(screen_tab, screen)
+        pictures = screen_tab.evaluate(
+            """() => [...document.querySelectorAll('img')].filter((i) => i.checkVisibility())
+                .map((i) => [i.getAttribute('src'), i.getAttribute('alt'),
+                 (i.closest('a, button, .idea, li, p, .field, .notice') || i.parentElement)
+                   .innerText.trim().length])"""
+        )
+        for src, alt, words in pictures:
+            assert words > 0, f"{screen}: {src} has no words beside it"
+            if src.startswith("/icons/"):
+                assert alt == "", f"{screen}: {src}"
+
+
+def test_keyboard_alone_finds_a_place_with_visible_focus(page) -> None:
+    page.goto("/")
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "near-me":
+            break
+    focused = page.evaluate(
+        "(() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.outlineStyle, s.outlineWidth, s.boxShadow]; })()"
+    )
+    assert focused[0] == "solid" and focused[1] == "3px" and focused[2] != "none"
+    page.keyboard.press("Enter")
+    page.locator("#results:not([hidden]) .place").first.wait_for()
+    assert page.evaluate("document.activeElement.id") == "results-heading"
+
+
+def test_reduced_motion_turns_off_smooth_scrolling(browser, web_server) -> None:
+    for motion, expected in (("reduce", "auto"), ("no-preference", "smooth")):
+        tab = browser.new_page(base_url=str(web_server.base_url), reduced_motion=motion)
+        tab.goto("/")
+        assert tab.evaluate("getComputedStyle(document.documentElement).scrollBehavior") == expected
+        tab.close()
