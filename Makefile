@@ -35,6 +35,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/nearest_lookup.py
 	$(BIN)/python bench/server_load.py
 	$(BIN)/python bench/web_weight.py
+	$(BIN)/python bench/photo_upload.py
 
 clean:
 	rm -rf $(VENV) var
