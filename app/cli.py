@@ -2,11 +2,9 @@
 
 import os
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import orjson
 import typer
 from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import DBAPIError
@@ -15,21 +13,17 @@ from sqlmodel import Session, col, select
 from app.accounts import AccountError, create_account
 from app.bootstrap import prepare_database
 from app.config import get_settings
-from app.db import make_engine, migrate, sqlite_file_missing
+from app.db import make_engine, migrate, sqlite_file_missing, utc_now
+from app.exports import ExportFormat, export_venues
 from app.importer import import_venue_file
 from app.models import Role, Venue
-from app.venue_file import VenueFileError, geojson_feature_collection, write_venue_file
+from app.venue_file import VenueFileError
 
 cli = typer.Typer(
     help="Safe Places: find the nearest Safe Place.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-
-
-class ExportFormat(StrEnum):
-    csv = "csv"
-    geojson = "geojson"
 
 
 def _engine() -> Engine:
@@ -103,17 +97,13 @@ def import_command(
 @cli.command()
 def export(
     format: Annotated[
-        ExportFormat, typer.Option("--format", help="csv or geojson.")
+        ExportFormat, typer.Option("--format", help="csv, geojson or openreferral.")
     ] = ExportFormat.csv,
 ) -> None:
     """Write the active venues to standard output."""
     with Session(_engine()) as session:
-        rows = session.exec(select(Venue).where(Venue.active).order_by(Venue.ref)).all()
-        venues = [row.model_dump() for row in rows]
-    if format is ExportFormat.csv:
-        write_venue_file(venues, sys.stdout)
-    else:
-        sys.stdout.write(orjson.dumps(geojson_feature_collection(venues)).decode() + "\n")
+        export = export_venues(session, format, utc_now())
+    sys.stdout.buffer.write(export.body)
 
 
 users = typer.Typer(help="Staff and council officer accounts.", no_args_is_help=True)

@@ -77,6 +77,8 @@ ERROR_DESCRIPTIONS = {
     404: "Not found",
     409: "Conflicts with what is stored",
     412: "Changed by someone else since you read it: read it again",
+    413: "Too big: the message says the limit",
+    415: "Not a kind of file this accepts",
     422: "Not valid: the message says what to change",
     428: "Send If-Match with the ETag you read",
     429: "Too many tries: wait, then try again",

@@ -141,10 +141,21 @@ def day_words(hours: OpeningHours, day: date) -> str:
     spans = _open_spans(hours, start, end)
     if any(a <= start and b >= end for a, b in spans):
         return "Open all day"
-    starting_today = [(a, b) for a, b in spans if a >= start]
+    starting_today = day_spans(hours, day, spans)
     if not starting_today:
         return "Closed"
     return " and ".join(f"{clock_words(a)} to {clock_words(b)}" for a, b in starting_today)
+
+
+def day_spans(
+    hours: OpeningHours, day: date, spans: list[list[datetime]] | None = None
+) -> list[tuple[datetime, datetime]]:
+    """The open spans that start on `day` (London time), each with its true end."""
+    start = datetime.combine(day, time(0), LONDON)
+    end = datetime.combine(day + timedelta(days=1), time(0), LONDON)
+    if spans is None:
+        spans = _open_spans(hours, start, end)
+    return [(a, b) for a, b in spans if start <= a < end]
 
 
 def today_in_words(hours: OpeningHours, now: datetime) -> str:

@@ -8,7 +8,7 @@ from sqlalchemy import insert, update
 from sqlmodel import Session, col, select
 
 from app.db import bump_revision, utc_now
-from app.models import Venue, VenueChange
+from app.models import Account, Venue, VenueChange
 from app.venue_file import COLUMNS, read_venue_file
 
 
@@ -35,12 +35,18 @@ def _stored_rows(session: Session) -> dict[str, tuple[int, int, dict[str, Any]]]
     }
 
 
-def _history(venue_id: int, current: dict[str, Any], row: dict[str, Any], now: datetime) -> list:
-    """One VenueChange row for each field the import changes (by no account)."""
+def _history(
+    venue_id: int,
+    account_id: int | None,
+    current: dict[str, Any],
+    row: dict[str, Any],
+    now: datetime,
+) -> list:
+    """One VenueChange row for each field the import changes (by the officer, if any)."""
     return [
         {
             "venue_id": venue_id,
-            "account_id": None,
+            "account_id": account_id,
             "changed_at": now,
             "field": name,
             "old_value": current[name],
@@ -52,7 +58,7 @@ def _history(venue_id: int, current: dict[str, Any], row: dict[str, Any], now: d
 
 
 def import_venue_file(
-    session: Session, data: bytes | str, *, dry_run: bool = False
+    session: Session, data: bytes | str, *, dry_run: bool = False, account: Account | None = None
 ) -> ImportSummary:
     """Check the whole file, then add new refs and update changed ones, or change nothing.
 
@@ -75,7 +81,7 @@ def import_venue_file(
         if current != row:
             # A new version, so an edit based on what was there before gets 412.
             changed_rows.append({**row, "id": venue_id, "version": version + 1, "updated_at": now})
-            history += _history(venue_id, current, row, now)
+            history += _history(venue_id, account.id if account else None, current, row, now)
     summary = ImportSummary(
         added=len(new_rows),
         updated=len(changed_rows),

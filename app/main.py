@@ -20,7 +20,9 @@ from app.routers import (
     health,
     listings,
     offline,
+    photos,
     places,
+    venue_files,
     venues,
     web,
 )
@@ -79,10 +81,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         exception_handlers=EXCEPTION_HANDLERS,
     )
     app.include_router(health.router)
-    # Listings first: its /api/venues/unchecked must not be read as a venue id.
+    # Before venues: /api/venues/unchecked, /import, /export are not venue ids.
+    app.include_router(venue_files.router)
     app.include_router(listings.router)
     # Likewise /api/venues/offline.
     app.include_router(offline.router)
+    app.include_router(photos.router)
     app.include_router(venues.router)
     app.include_router(auth.router)
     app.include_router(accounts.router)

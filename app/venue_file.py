@@ -52,6 +52,7 @@ PHONE = re.compile(r"^\+?[0-9 ()-]{6,}$")
 # Text that a spreadsheet opening an export would treat as a formula (OWASP
 # "CSV injection"). Phone and coordinate columns are checked by shape instead.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PHOTO_STARTS = ("/api/photos/", "https://")
 FORMULA_CHECKED = ("ref", "name", "address", "town", "easy_read", "photo")
 MAX_LENGTHS = {
     name: field.metadata[0].max_length
@@ -153,6 +154,9 @@ def check_row(raw: Mapping[str, str | None]) -> tuple[dict[str, Any], list[str]]
         problems.append("phone may hold only digits, spaces, brackets, '-' and a leading '+'")
     if text.get("website") and not text["website"].startswith(("https://", "http://")):
         problems.append("website must start with https:// (or http://)")
+    if text.get("photo") and not text["photo"].startswith(PHOTO_STARTS):
+        # Never a javascript: or data: address, and never a tracker over plain http.
+        problems.append("photo must be an uploaded photo (/api/photos/…) or start with https://")
     problems += [
         f"{name} must not start with {text[name][0]} (a spreadsheet would run it as a formula)"
         for name in FORMULA_CHECKED

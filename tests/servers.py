@@ -58,7 +58,8 @@ def safe_places(*args: str, database_url: str, stdin: str | None = None):
     """Run the `safe-places` command line; returns the CompletedProcess."""
     return subprocess.run(
         [str(BIN / "safe-places"), *args],
-        env={**os.environ, "SAFE_PLACES_DATABASE_URL": database_url},
+        # Wide enough that typer's boxed errors never wrap a message mid-phrase.
+        env={**os.environ, "SAFE_PLACES_DATABASE_URL": database_url, "COLUMNS": "500"},
         input=stdin,
         capture_output=True,
         text=True,

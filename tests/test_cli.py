@@ -58,6 +58,15 @@ def test_export_geojson(engine: Engine, database_url: str) -> None:
     assert -2 < lon < -1 and 52 < lat < 53
 
 
+def test_export_open_referral(engine: Engine, database_url: str) -> None:
+    load_sample(engine)
+    page = json.loads(
+        safe_places("export", "--format", "openreferral", database_url=database_url).stdout
+    )
+    assert page["total_items"] == len(page["contents"]) > 100
+    assert all(service["name"].startswith("Safe Place: ") for service in page["contents"])
+
+
 def test_dry_run_does_not_create_a_database(tmp_path: Path) -> None:
     database = tmp_path / "none.db"
     result = safe_places(

@@ -17,6 +17,7 @@ from tests.people import (
     token_headers,
     venue_ids,
 )
+from tests.pictures import photo_bytes
 from tests.servers import running_server, safe_places
 
 NEW_VENUE = {
@@ -60,6 +61,17 @@ class Site:
         )
         assert response.status_code == 200
 
+    def a_change(self) -> int:
+        """The id of a change to venue A (made by the officer), to restore."""
+        officer = self.callers["officer"]
+        changed = self.client.patch(
+            f"/api/venues/{self.a}",
+            headers={**officer, **self.etag(self.a)},
+            json={"phone": "01632 960100"},
+        )
+        assert changed.status_code == 200
+        return self.client.get(f"/api/venues/{self.a}/history", headers=officer).json()[0]["id"]
+
     def account_id(self, email: str) -> int:
         accounts = self.client.get("/api/accounts", headers=self.callers["officer"]).json()
         return next(account["id"] for account in accounts if account["email"] == email)
@@ -96,6 +108,21 @@ def call(site: Site, route: str, headers: dict[str, str]):
         return client.post(f"/api/venues/{a}/checked", headers={**headers, **site.etag(a)})
     if route == "read a venue's history":
         return client.get(f"/api/venues/{a}/history", headers=headers)
+    if route == "restore an earlier value":
+        change_id = site.a_change()
+        return client.post(
+            f"/api/venues/{a}/history/{change_id}/restore",
+            headers={**headers, **site.etag(a)},
+        )
+    if route == "put up a photo":
+        return client.put(
+            f"/api/venues/{a}/photo", headers={**headers, **site.etag(a)}, content=photo_bytes()
+        )
+    if route == "import a venue file":
+        file = HEADER + venue_row("A-1", 52.28, -1.58, phone="01632 960222")
+        return client.post("/api/venues/import", headers=headers, content=file)
+    if route == "export the venues":
+        return client.get("/api/venues/export?format=openreferral", headers=headers)
     if route == "add an account":
         return client.post(
             "/api/accounts", headers=headers, json={"email": "n@example.org", "role": "staff"}
@@ -123,6 +150,10 @@ MATRIX = {
     "withdraw a venue": (401, 403, 403, 200, 401, 401),
     "mark a venue checked": (401, 403, 403, 200, 401, 401),
     "read a venue's history": (401, 200, 403, 200, 401, 401),
+    "restore an earlier value": (401, 200, 403, 200, 401, 401),
+    "put up a photo": (401, 200, 403, 200, 401, 401),
+    "import a venue file": (401, 403, 403, 200, 401, 401),
+    "export the venues": (401, 403, 403, 200, 401, 401),
     "add an account": (401, 403, 403, 201, 401, 401),
     "change an account": (401, 403, 403, 200, 401, 401),
     "reset a password": (401, 403, 403, 200, 401, 401),
@@ -428,3 +459,13 @@ def test_problems_are_said_once_each_with_one_full_stop(site: Site) -> None:
     message = response.json()["message"]
     assert ".." not in message
     assert message.endswith("capitals read as shouting.")
+
+
+def test_each_editor_lists_the_venues_they_may_change(site: Site) -> None:
+    officer, staff = site.callers["officer"], site.callers["staff of this venue"]
+    site.client.post(f"/api/venues/{site.a}/withdraw", headers={**officer, **site.etag(site.a)})
+    everything = site.client.get("/api/venues/editable", headers=officer).json()
+    assert [(v["ref"], v["active"]) for v in everything] == [("A-1", False), ("B-1", True)]
+    theirs = site.client.get("/api/venues/editable", headers=staff).json()
+    assert [v["ref"] for v in theirs] == ["A-1"]
+    assert site.client.get("/api/venues/editable").status_code == 401

@@ -25,7 +25,10 @@ OPERATIONS = [
     "GET /api/accounts",
     "GET /api/help",
     "GET /api/me",
+    "GET /api/photos/{name}",
     "GET /api/places",
+    "GET /api/venues/editable",
+    "GET /api/venues/export",
     "GET /api/venues/nearest",
     "GET /api/venues/offline",
     "GET /api/venues/unchecked",
@@ -41,9 +44,11 @@ OPERATIONS = [
     "POST /api/auth/token",
     "POST /api/easy-read/check",
     "POST /api/venues",
+    "POST /api/venues/import",
     "POST /api/venues/{venue_id}/checked",
     "POST /api/venues/{venue_id}/history/{change_id}/restore",
     "POST /api/venues/{venue_id}/withdraw",
+    "PUT /api/venues/{venue_id}/photo",
 ]
 
 

@@ -143,6 +143,18 @@ class VenueEasyRead(VenueFields):
     when_you_arrive: list[str]
 
 
+class VenueSummary(BaseModel):
+    """One line of an editor's list of venues."""
+
+    id: int
+    ref: str
+    name: str
+    town: str
+    active: bool
+    last_checked: date | None
+    closed_until: date | None
+
+
 class VenuePatch(BaseModel):
     """A change to a venue: only the fields sent are changed. Staff may send only
     the fields in STAFF_FIELDS. The schema says what it can; the rest (opening

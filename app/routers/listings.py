@@ -1,18 +1,16 @@
 """Keeping listings true: staff change their own venue, officers any venue.
 
-Every write needs `If-Match` with the ETag last read (428 without it, 412 when
-stale), is checked by the same rules as the venue file (422), is recorded field
-by field, and reaches nearest look-ups at once on this instance.
+Changes are checked by the same rules as the venue file (422); the rules every
+write shares (If-Match, history, freshness) are in `app.routers.writes`.
 """
 
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Response
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
 from sqlalchemy import or_
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
-from app.catalogue import Catalogue
 from app.deps import (
     CatalogueDep,
     CurrentAccount,
@@ -24,67 +22,27 @@ from app.deps import (
 )
 from app.errors import error_responses
 from app.hours import LONDON
-from app.models import Account, Role, Venue, VenueChange
+from app.models import Account, AccountVenue, Role, Venue, VenueChange
 from app.models.account import MAX_ID
 from app.models.history import VenueChangePublic
-from app.models.venue import STAFF_FIELDS, VenueCreate, VenueEasyRead, VenuePatch
-from app.venue_edits import (
-    VenueInvalid,
-    checked_values,
-    create_venue,
-    file_columns,
-    record_change,
-    ref_taken,
+from app.models.venue import STAFF_FIELDS, VenueCreate, VenueEasyRead, VenuePatch, VenueSummary
+from app.routers.writes import (
+    WRITE_ERRORS,
+    IfMatch,
+    commit_and_refresh,
+    commit_change,
+    require_if_match,
+    venue_response,
 )
+from app.venue_edits import VenueInvalid, checked_values, create_venue, file_columns, ref_taken
 from app.venue_file import COLUMNS
-from app.venue_page import etag, venue_easy_read
+from app.venue_page import venue_easy_read
 
 router = APIRouter(prefix="/api/venues", tags=["listings"])
 # A closure is for a holiday or a refit; longer than this is leaving the scheme.
 MAX_CLOSURE_DAYS = 366
 # Fields whose earlier value can be put back from the history.
 RESTORABLE = frozenset({*COLUMNS, "closed_until", "active"})
-WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 412, 422, 428)
-IfMatch = Annotated[
-    str | None,
-    Header(max_length=200, description="The ETag from your last read of this venue."),
-]
-
-
-def require_if_match(if_match: str | None, venue: Venue) -> None:
-    if if_match is None:
-        raise HTTPException(428, "Send If-Match with the ETag you read, so no change is lost.")
-    tags = [tag.strip().removeprefix("W/") for tag in if_match.split(",")]
-    if "*" not in tags and etag(venue) not in tags:
-        raise HTTPException(
-            412, "Someone changed this venue after you read it. Read it again, then change it."
-        )
-
-
-def venue_response(response: Response, venue: Venue, now: datetime) -> VenueEasyRead:
-    response.headers["ETag"] = etag(venue)
-    return venue_easy_read(venue, now)
-
-
-def commit_change(
-    response: Response,
-    session: Session,
-    catalogue: Catalogue,
-    account: Account,
-    venue: Venue,
-    values: dict[str, Any],
-    now: datetime,
-) -> VenueEasyRead:
-    """Record and commit checked values, refresh nearest look-ups, answer with the new ETag."""
-    record_change(session, venue, account, values)
-    commit_and_refresh(session, catalogue)
-    return venue_response(response, venue, now)
-
-
-def commit_and_refresh(session: Session, catalogue: Catalogue) -> None:
-    session.commit()
-    # This instance answers with the change at once; others within a second.
-    catalogue.refresh_if_changed()
 
 
 def checked(current: dict[str, Any], changes: dict[str, Any], now: datetime) -> dict[str, Any]:
@@ -260,3 +218,14 @@ def unchecked_venues(
         .order_by(col(Venue.last_checked).asc().nulls_first(), col(Venue.ref))
     ).all()
     return [venue_easy_read(venue, now) for venue in stale]
+
+
+@router.get("/editable", response_model=list[VenueSummary], responses=error_responses(401, 403))
+def editable_venues(session: SessionDep, account: CurrentAccount) -> list[VenueSummary]:
+    """The venues you may change, by name: staff their own, officers all (withdrawn too)."""
+    query = select(Venue).order_by(col(Venue.name), col(Venue.ref))
+    if account.role == Role.staff:
+        query = query.join(AccountVenue).where(AccountVenue.account_id == account.id)
+    return [
+        VenueSummary.model_validate(venue, from_attributes=True) for venue in session.exec(query)
+    ]

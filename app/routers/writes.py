@@ -1,0 +1,61 @@
+"""What every change to a venue shares: If-Match, one commit, the new ETag.
+
+Every write needs `If-Match` with the ETag last read (428 without it, 412 when
+stale), is recorded field by field, and reaches nearest look-ups at once on
+this instance (others within a second or two).
+"""
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Header, HTTPException, Response
+from sqlmodel import Session
+
+from app.catalogue import Catalogue
+from app.errors import error_responses
+from app.models import Account, Venue
+from app.models.venue import VenueEasyRead
+from app.venue_edits import record_change
+from app.venue_page import etag, venue_easy_read
+
+WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 412, 422, 428)
+IfMatch = Annotated[
+    str | None,
+    Header(max_length=200, description="The ETag from your last read of this venue."),
+]
+
+
+def require_if_match(if_match: str | None, venue: Venue) -> None:
+    if if_match is None:
+        raise HTTPException(428, "Send If-Match with the ETag you read, so no change is lost.")
+    tags = [tag.strip().removeprefix("W/") for tag in if_match.split(",")]
+    if "*" not in tags and etag(venue) not in tags:
+        raise HTTPException(
+            412, "Someone changed this venue after you read it. Read it again, then change it."
+        )
+
+
+def venue_response(response: Response, venue: Venue, now: datetime) -> VenueEasyRead:
+    response.headers["ETag"] = etag(venue)
+    return venue_easy_read(venue, now)
+
+
+def commit_change(
+    response: Response,
+    session: Session,
+    catalogue: Catalogue,
+    account: Account,
+    venue: Venue,
+    values: dict[str, Any],
+    now: datetime,
+) -> VenueEasyRead:
+    """Record and commit checked values, refresh nearest look-ups, answer with the new ETag."""
+    record_change(session, venue, account, values)
+    commit_and_refresh(session, catalogue)
+    return venue_response(response, venue, now)
+
+
+def commit_and_refresh(session: Session, catalogue: Catalogue) -> None:
+    session.commit()
+    # This instance answers with the change at once; others within a second.
+    catalogue.refresh_if_changed()
