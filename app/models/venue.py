@@ -143,7 +143,7 @@ class VenueEasyRead(VenueFields):
     when_you_arrive: list[str]
 
 
-class VenueSummary(BaseModel):
+class ListingSummary(BaseModel):
     """One line of an editor's list of venues."""
 
     id: int

@@ -25,7 +25,7 @@ from app.hours import LONDON
 from app.models import Account, AccountVenue, Role, Venue, VenueChange
 from app.models.account import MAX_ID
 from app.models.history import VenueChangePublic
-from app.models.venue import STAFF_FIELDS, VenueCreate, VenueEasyRead, VenuePatch, VenueSummary
+from app.models.venue import STAFF_FIELDS, ListingSummary, VenueCreate, VenueEasyRead, VenuePatch
 from app.routers.writes import (
     WRITE_ERRORS,
     IfMatch,
@@ -220,12 +220,12 @@ def unchecked_venues(
     return [venue_easy_read(venue, now) for venue in stale]
 
 
-@router.get("/editable", response_model=list[VenueSummary], responses=error_responses(401, 403))
-def editable_venues(session: SessionDep, account: CurrentAccount) -> list[VenueSummary]:
+@router.get("/editable", response_model=list[ListingSummary], responses=error_responses(401, 403))
+def editable_venues(session: SessionDep, account: CurrentAccount) -> list[ListingSummary]:
     """The venues you may change, by name: staff their own, officers all (withdrawn too)."""
     query = select(Venue).order_by(col(Venue.name), col(Venue.ref))
     if account.role == Role.staff:
         query = query.join(AccountVenue).where(AccountVenue.account_id == account.id)
     return [
-        VenueSummary.model_validate(venue, from_attributes=True) for venue in session.exec(query)
+        ListingSummary.model_validate(venue, from_attributes=True) for venue in session.exec(query)
     ]
