@@ -84,7 +84,7 @@ function inputFor(field) {
   const described = field.hint ? hintId(field.name) : null;
   if (field.kind === "select") {
     return h("select", { id, name: field.name, "aria-describedby": described },
-      h("option", { value: "", text: "Choose one" }),
+      h("option", { value: "", text: "Choose the kind" }),
       CATEGORIES.map(([value, words]) => h("option", { value, text: words })));
   }
   if (field.kind === "textarea") {
