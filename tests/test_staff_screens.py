@@ -445,3 +445,54 @@ def test_no_answer_for_a_signed_in_person_is_kept_on_the_phone(
         url for url in kept if url.startswith(("/api/", "/staff", "/js/staff-", "/js/officer-"))
     ]
     made.close()
+
+
+def test_plain_errors_beside_the_fields_and_ending_a_closure(page, staff_site: StaffSite) -> None:
+    email = staff_site.add_user(new_email("staff"), "staff", "SAMPLE-0012")
+    venue_id = staff_site.ids["SAMPLE-0012"]
+    officer = staff_site.headers()
+    _venue, etag = staff_site.listing("SAMPLE-0012", officer)
+    reopens = (date.today() + timedelta(days=10)).isoformat()
+    closed = staff_site.api.patch(
+        f"/api/venues/{venue_id}",
+        json={"closed_until": reopens},
+        headers={**officer, "If-Match": etag},
+    )
+    assert closed.status_code == 200
+    sign_in(page, email)
+    page.wait_for_url("**/staff/venues")
+    expect(page.locator(".card .badge-closed")).to_have_text(re.compile(r"^Closed until \w+day "))
+    page.goto(f"/staff/edit?id={venue_id}")
+    hours = page.get_by_label("Opening hours")
+    hours.fill("whenever we like")
+    page.get_by_role("button", name="Save changes").click()
+    error = page.locator("#field-opening_hours-error")
+    error.wait_for()
+    assert "Opening hours is not in OpenStreetMap format" in error.inner_text()
+    assert "Write it like this: Mo-Fr 09:00-17:00; Sa 10:00-16:00." in error.inner_text()
+    assert hours.get_attribute("aria-invalid") == "true"
+    assert hours.get_attribute("aria-describedby").split()[0] == "field-opening_hours-error"
+    assert page.evaluate("document.activeElement.id") == "problem"
+    page.locator("#problem").get_by_role("link").click()
+    assert page.evaluate("document.activeElement.id") == "field-opening_hours"
+
+    hours.fill("Mo-Fr 10:00-16:00")
+    page.get_by_label("Choose a new photo").set_input_files(
+        files=[{"name": "door.jpg", "mimeType": "image/jpeg", "buffer": b"not a picture at all"}]
+    )
+    page.get_by_text("We cannot show this file. It may not be a photo.", exact=False).wait_for()
+    page.get_by_role("button", name="Save changes").click()
+    page.get_by_text("Your other changes are saved. The photo is not.").wait_for()
+    assert (
+        page.locator("#photo-file-error")
+        .inner_text()
+        .endswith("This file is not a JPEG, PNG or WebP photo.")
+    )
+    assert staff_site.api.get(f"/api/venues/{venue_id}").json()["opening_hours"] == (
+        "Mo-Fr 10:00-16:00"
+    )
+
+    page.get_by_role("button", name="End the closure now").click()
+    page.get_by_text("The closure has ended.", exact=False).wait_for()
+    assert staff_site.api.get(f"/api/venues/{venue_id}").json()["closed_until"] is None
+    assert page.get_by_text("It is not closed now.").is_visible()

@@ -159,7 +159,10 @@ export class VenueForm {
     for (const section of SECTIONS) {
       if (section.officer && !officer) continue;
       for (const field of section.fields) this.fields[field.name] = field;
-      this.sections[section.key] = h("fieldset", {}, h("legend", { text: section.legend }), section.fields.map(fieldBlock));
+      // One box needs no group around it: its label says what it is.
+      this.sections[section.key] = section.fields.length === 1
+        ? h("div", { class: "form-section" }, section.fields.map(fieldBlock))
+        : h("fieldset", {}, h("legend", { text: section.legend }), section.fields.map(fieldBlock));
       container.append(this.sections[section.key]);
     }
     this.checkEasyRead = watchEasyRead(document.getElementById(fieldId("easy_read")));
