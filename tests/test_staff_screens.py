@@ -173,6 +173,12 @@ def test_staff_cannot_open_another_venue(page, staff_site: StaffSite) -> None:
     page.wait_for_url("**/staff/venues")
     page.goto("/staff/accounts")
     page.get_by_text("Only council officers can use this page.").wait_for()
+    page.get_by_text("Menu and sign out").click()
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_text("You are signed out.").wait_for()
+    assert page.evaluate("sessionStorage.length") == 0
+    page.goto("/staff/venues")
+    page.get_by_text("Please sign in first.").wait_for()
 
 
 def test_wrong_passwords_then_too_many_tries(page, staff_site: StaffSite) -> None:

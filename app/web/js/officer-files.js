@@ -62,8 +62,10 @@ document.getElementById("import-form").addEventListener("submit", async (event) 
   say(status, "Checking the file.");
   await act(document.getElementById("check-file"), problem, async () => {
     try {
-      const { data } = await send(file, true);
-      checkedFile = file;
+      // The bytes checked are the bytes imported, even if the file changes on disk.
+      const bytes = await file.arrayBuffer();
+      const { data } = await send(bytes, true);
+      checkedFile = bytes;
       words.replaceChildren(h("p", { text: "The file is fine. Importing it would make:" }), counts(data),
         h("p", { text: data.added || data.updated ? "Nothing is changed yet." : "Importing it would change nothing." }));
       importButton.hidden = !(data.added || data.updated);

@@ -9,6 +9,7 @@ import {
   problemWords, queryId, say, showProblem, startPage,
 } from "./staff-page.js";
 import { LABELS, VenueForm, fieldId } from "./staff-venue-form.js";
+import { photoUrl } from "./places.js";
 
 const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
 const MAX_CLOSURE_DAYS = 366;
@@ -175,13 +176,14 @@ function photoSection() {
 
 function showPhoto() {
   const now = document.getElementById("photo-now");
-  if (!base.photo) {
+  const photo = photoUrl(base.photo);
+  if (!photo) {
     now.replaceChildren(h("p", { text: "There is no photo yet." }));
     return;
   }
   now.replaceChildren(
     h("figure", { class: "photo-now" },
-      h("img", { src: base.photo, alt: "The photo of the way in now.", width: 640, height: 480 }),
+      h("img", { src: photo, alt: "The photo of the way in now.", width: 640, height: 480 }),
       h("figcaption", { text: "The photo now." })),
     h("label", { class: "check-option", for: "remove-photo" },
       h("input", { type: "checkbox", id: "remove-photo" }), h("span", { text: "Take this photo off the page" })));
@@ -355,7 +357,10 @@ async function load() {
   formElement.hidden = false;
   say(status);
   const added = new URLSearchParams(location.search).get("added");
-  if (added) done("The Safe Place is added. You can add a photo now.");
+  if (added) {
+    history.replaceState(null, "", `/staff/edit?id=${venueId}`); // said once, not on every reload
+    done("The Safe Place is added. You can add a photo now.");
+  }
   putBackDraft(base);
 }
 
