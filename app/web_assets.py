@@ -34,6 +34,20 @@ NOT_KEPT_OFFLINE = frozenset({"/icons/app-512.png", "/icons/app-maskable-512.png
 # the public never download them for offline use, and the service worker leaves them
 # (and every /api/ call) to the network.
 STAFF_ONLY = ("/staff", "/js/staff-", "/js/officer-", "/css/staff")
+STAFF_PICTURES = frozenset(
+    f"/icons/{name}.svg"
+    for name in (
+        "add",
+        "camera",
+        "edit",
+        "export",
+        "history",
+        "import",
+        "key",
+        "people",
+        "put-back",
+    )
+)
 VENUE_PAGE = "/venues/page"
 
 
@@ -140,7 +154,7 @@ class WebApp:
         shell = sorted(
             path
             for path in assets
-            if path not in NOT_KEPT_OFFLINE and not path.startswith(STAFF_ONLY)
+            if path not in NOT_KEPT_OFFLINE | STAFF_PICTURES and not path.startswith(STAFF_ONLY)
         )
         worker = template.replace("{{version}}", version).replace("{{shell}}", json.dumps(shell))
         assets["/sw.js"] = make_asset(worker.encode(), ".js")

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from app.web_assets import PAGES, STAFF_ONLY
+from app.web_assets import PAGES, STAFF_ONLY, STAFF_PICTURES, WEB_DIR
 from tests.browser import NARROW, OFFICER, StaffSite, sign_in, signed_in_already
 from tests.conftest import HEADER, venue_row
 from tests.test_web_standards import (
@@ -187,4 +187,14 @@ def test_staff_pages_are_served_with_the_csp_but_never_kept_offline(make_client,
     assert "/css/staff.css" not in web.get("/").text
     worker = web.get("/sw.js").text
     assert '"/staff' not in worker and "staff-" not in worker and "officer-" not in worker
+    assert not [picture for picture in STAFF_PICTURES if f'"{picture}"' in worker]
+    # ... so no public screen may use them: it would lack them with no signal.
+    public = [
+        file.read_text(encoding="utf-8")
+        for file in WEB_DIR.rglob("*")
+        if file.suffix in {".html", ".js"} and not file.name.startswith(("staff-", "officer-"))
+    ]
+    for picture in STAFF_PICTURES:
+        name = picture.removeprefix("/icons/").removesuffix(".svg")
+        assert not any(f'"{name}"' in text or picture in text for text in public), name
     assert 'url.pathname.startsWith("/api/")) return;' in worker
