@@ -30,6 +30,24 @@ REVALIDATE = "no-cache"
 PICTURES = "public, max-age=86400"
 # Installing fetches these itself; the service worker need not keep them.
 NOT_KEPT_OFFLINE = frozenset({"/icons/app-512.png", "/icons/app-maskable-512.png"})
+# The staff and officer screens need a sign-in and the network anyway: the phones of
+# the public never download them for offline use, and the service worker leaves them
+# (and every /api/ call) to the network.
+STAFF_ONLY = ("/staff", "/js/staff-", "/js/officer-", "/css/staff")
+STAFF_PICTURES = frozenset(
+    f"/icons/{name}.svg"
+    for name in (
+        "add",
+        "camera",
+        "edit",
+        "export",
+        "history",
+        "import",
+        "key",
+        "people",
+        "put-back",
+    )
+)
 VENUE_PAGE = "/venues/page"
 
 
@@ -39,8 +57,11 @@ class Page:
     body_file: str
     title: str
     script: str
+    # Style sheets this page needs besides app.css (the staff screens' own).
+    styles: tuple[str, ...] = ()
 
 
+STAFF_CSS = ("staff.css",)
 PAGES = (
     Page("/", "home.html", "Find a Safe Place", "home.js"),
     # Every /venues/{id} is this page; its script reads the id from the address.
@@ -49,6 +70,20 @@ PAGES = (
     Page("/whats-wrong", "whats-wrong.html", "What is wrong?", "whats-wrong.js"),
     Page("/report", "report.html", "Report a crime", "report.js"),
     Page("/about", "about.html", "About this app", "about.js"),
+    # Staff and council officers keep the listings true (see STAFF_ONLY).
+    Page("/staff", "staff-sign-in.html", "Sign in for staff", "staff-sign-in.js", STAFF_CSS),
+    Page("/staff/venues", "staff-venues.html", "Venues", "staff-venues.js", STAFF_CSS),
+    Page("/staff/edit", "staff-edit.html", "Change a Safe Place", "staff-edit.js", STAFF_CSS),
+    Page("/staff/history", "staff-history.html", "History", "staff-history.js", STAFF_CSS),
+    Page(
+        "/staff/new-venue",
+        "staff-new-venue.html",
+        "Add a Safe Place",
+        "officer-new-venue.js",
+        STAFF_CSS,
+    ),
+    Page("/staff/accounts", "staff-accounts.html", "Accounts", "officer-accounts.js", STAFF_CSS),
+    Page("/staff/files", "staff-files.html", "Import and export", "officer-files.js", STAFF_CSS),
 )
 
 
@@ -75,7 +110,9 @@ def make_asset(body: bytes, suffix: str, cache_control: str = REVALIDATE) -> Ass
 def page_html(root: Path, page: Page) -> bytes:
     layout = (root / "layout.html").read_text(encoding="utf-8")
     main = (root / "pages" / page.body_file).read_text(encoding="utf-8").strip()
-    script = f'<script type="module" src="/js/{page.script}"></script>'
+    script = f'<script type="module" src="/js/{page.script}"></script>' + "".join(
+        f'\n<link rel="stylesheet" href="/css/{sheet}">' for sheet in page.styles
+    )
     html = (
         layout.replace("{{title}}", page.title)
         .replace("{{script}}", script)
@@ -114,7 +151,11 @@ class WebApp:
         for path in sorted(assets):
             fingerprint.update(f"{path}\0{assets[path].etag}\0".encode())
         version = fingerprint.hexdigest()[:16]
-        shell = sorted(path for path in assets if path not in NOT_KEPT_OFFLINE)
+        shell = sorted(
+            path
+            for path in assets
+            if path not in NOT_KEPT_OFFLINE | STAFF_PICTURES and not path.startswith(STAFF_ONLY)
+        )
         worker = template.replace("{{version}}", version).replace("{{shell}}", json.dumps(shell))
         assets["/sw.js"] = make_asset(worker.encode(), ".js")
         return cls(assets, version)

@@ -1,10 +1,12 @@
 """Screenshots of the web app's main screens at 320 px wide, into docs/screenshots/.
 
     python scripts/take_screenshots.py            # starts its own server on the sample data
-    python scripts/take_screenshots.py --url http://127.0.0.1:8000
+    python scripts/take_screenshots.py --url http://127.0.0.1:8000   # public screens only
 
 Uses Debian's Chromium (/usr/bin/chromium) through Playwright, with a made-up
-position in Leamington Spa for "near me". Look at every picture after a change.
+position in Leamington Spa for "near me". Its own server also gets a council officer
+and a member of staff (made with `safe-places users add`), for the staff screens.
+Look at every picture after a change.
 """
 
 import argparse
@@ -25,6 +27,10 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
 LEAMINGTON = {"latitude": 52.2886, "longitude": -1.5353}
 WIDTH, HEIGHT = 320, 640
+# Accounts the script's own server gets, for the staff and officer screens.
+STAFF_PASSWORD = "screenshots only password"
+OFFICER = "officer@council.example"
+STAFF = ("sam@nuneaton-library.example", "SAMPLE-0001")
 
 
 @contextmanager
@@ -52,6 +58,13 @@ def own_server() -> Iterator[str]:
                         break
                 except httpx.TransportError:
                     time.sleep(0.2)
+            for email, role, *venues in ((OFFICER, "officer"), (*STAFF[:1], "staff", STAFF[1])):
+                venue_options = [option for ref in venues for option in ("--venue", ref)]
+                subprocess.run(
+                    [*command[:1], "users", "add", email, "--role", role, *venue_options],
+                    env=env, cwd=ROOT, input=STAFF_PASSWORD + "\n", text=True, check=True,
+                    capture_output=True,
+                )  # fmt: skip
             yield url
         finally:
             server.terminate()
@@ -69,7 +82,44 @@ def shoot(page: Page, name: str, scroll_to: str | None = None) -> None:
     print(f"docs/screenshots/{name}.png")
 
 
-def take(url: str) -> None:
+def sign_in(page: Page, email: str) -> None:
+    page.goto("/staff")
+    page.fill("#email", email)
+    page.fill("#password", STAFF_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/staff/venues")
+    page.locator(".card").first.wait_for()
+
+
+def take_staff(context) -> None:
+    """The staff and officer screens: sign in, changing a venue, the officers' list."""
+    page = context.new_page()
+    page.goto("/staff")
+    shoot(page, "8-staff-sign-in")
+    sign_in(page, STAFF[0])
+    page.get_by_role("link", name="Change Nuneaton Library").click()
+    page.locator("#venue-form:not([hidden])").wait_for()
+    shoot(page, "9-staff-edit-venue")
+    page.get_by_label("Easy-read text").fill(
+        "This is Nuneaton Library. You can come in through the big front door "
+        "and ask any of the friendly staff at the desk for help."
+    )
+    page.get_by_text("The easy-read checker says:").wait_for()
+    # Below the sticky 999/101 bar, not under it.
+    page.locator("#field-easy_read").evaluate(
+        "(e) => { e.scrollIntoView({block: 'start'}); window.scrollBy(0, -100); }"
+    )
+    page.wait_for_timeout(300)
+    page.screenshot(path=OUT / "9b-staff-easy-read-advice.png")
+    print("docs/screenshots/9b-staff-easy-read-advice.png")
+    page.evaluate("sessionStorage.clear()")
+    sign_in(page, OFFICER)
+    page.get_by_label("Search by name, ref or town").fill("leamington")
+    page.get_by_text("Showing").wait_for()
+    shoot(page, "10-officer-venues", scroll_to="h1")
+
+
+def take(url: str, staff: bool = False) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
@@ -108,6 +158,8 @@ def take(url: str) -> None:
         shoot(page, "6-help-card-shown")
         page.goto("/report")
         shoot(page, "7-report")
+        if staff:
+            take_staff(context)
         browser.close()
 
 
@@ -119,7 +171,7 @@ def main() -> None:
         take(args.url)
     else:
         with own_server() as url:
-            take(url)
+            take(url, staff=True)
 
 
 if __name__ == "__main__":

@@ -8,15 +8,18 @@ browser tests skip, except under CI=true, where they fail.
 The fixtures are loaded for every test module by conftest.py (`pytest_plugins`).
 """
 
+import json
 import re
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.conftest import IN_CI, SAMPLE_CSV
-from tests.servers import running_server
+from tests.servers import running_server, safe_places
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Leamington Spa, by the Parade: several sample venues within a few minutes' walk.
@@ -90,3 +93,67 @@ def page(context) -> Iterator:
 def find_near_me(tab) -> None:
     tab.get_by_role("button", name="Find a Safe Place near me").click()
     tab.locator("#results:not([hidden]) .place").first.wait_for()
+
+
+# --- the staff and officer screens (/staff) ------------------------------------------
+
+STAFF_PASSWORD = "a long staff password"
+OFFICER = "officer@council.example"
+STAFF_TOKEN_KEY = "safe-places-staff-token"
+
+
+@dataclass
+class StaffSite:
+    """A server of its own for the staff screens, whose tests change venues and accounts
+    (the public screens' tests compare what they show with an unchanged server)."""
+
+    api: httpx.Client
+    database_url: str
+    ids: dict[str, int] = field(default_factory=dict)
+
+    def add_user(self, email: str, role: str, *refs: str) -> str:
+        """An account made the way a council makes its first: the command line."""
+        venues = [option for ref in refs for option in ("--venue", ref)]
+        done = safe_places(
+            "users", "add", email, "--role", role, *venues,
+            database_url=self.database_url, stdin=STAFF_PASSWORD + "\n",
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return email
+
+    def headers(self, email: str = OFFICER, password: str = STAFF_PASSWORD) -> dict[str, str]:
+        answer = self.api.post("/api/auth/token", data={"username": email, "password": password})
+        assert answer.status_code == 200, answer.text
+        return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+    def listing(self, ref: str, headers: dict[str, str]) -> tuple[dict, str]:
+        answer = self.api.get(f"/api/venues/{self.ids[ref]}/listing", headers=headers)
+        assert answer.status_code == 200, answer.text
+        return answer.json(), answer.headers["ETag"]
+
+
+@pytest.fixture(scope="session")
+def staff_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaffSite]:
+    folder = tmp_path_factory.mktemp("staff")
+    url = f"sqlite:///{folder / 'staff.db'}"
+    with running_server(url, folder / "server.log", SAFE_PLACES_DATA_CSV=str(SAMPLE_CSV)) as api:
+        site = StaffSite(api, url)
+        site.add_user(OFFICER, "officer")
+        editable = api.get("/api/venues/editable", headers=site.headers()).json()
+        site.ids.update({venue["ref"]: venue["id"] for venue in editable})
+        yield site
+
+
+def sign_in(tab, email: str, password: str = STAFF_PASSWORD) -> None:
+    """Through the sign-in screen, as a person would."""
+    tab.goto("/staff")
+    tab.get_by_label("Email").fill(email)
+    tab.get_by_label("Password", exact=True).fill(password)
+    tab.get_by_role("button", name="Sign in").click()
+
+
+def signed_in_already(context, site: StaffSite, email: str = OFFICER) -> None:
+    """Every page the context opens starts signed in as `email` (quicker than the screen)."""
+    token = site.headers(email)["Authorization"].removeprefix("Bearer ")
+    saved = json.dumps({"token": token, "expires_at": time.time() * 1000 + 10 * 60 * 1000})
+    context.add_init_script(f"sessionStorage.setItem({STAFF_TOKEN_KEY!r}, {saved!r});")

@@ -1,0 +1,367 @@
+// Change a Safe Place (/staff/edit?id=…): the fields the role may change, a closure,
+// the photo of the way in, and for officers: mark checked, withdraw, bring back.
+// Every write sends the ETag last read (If-Match); when someone else changed the
+// venue first (412), nothing typed is lost: their changes come in under the person's.
+import { h, picture } from "./dom.js";
+import { ApiError, SignInEnded, call, keepDraft, onSignInEnded, takeDraft } from "./staff-api.js";
+import {
+  act, button, clearFieldErrors, clearProblem, dateWords, fieldError, isClosedNow, isoDay,
+  problemWords, queryId, say, showProblem, startPage,
+} from "./staff-page.js";
+import { LABELS, VenueForm, fieldId } from "./staff-venue-form.js";
+import { photoUrl } from "./places.js";
+
+const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
+const MAX_CLOSURE_DAYS = 366;
+const status = document.getElementById("status");
+const problem = document.getElementById("problem");
+const formElement = document.getElementById("venue-form");
+const venueId = queryId();
+let me = null;
+let form = null;
+let base = null; // the venue as last read
+let etag = null;
+let photoFile = null;
+
+function listing() {
+  return call(`/api/venues/${venueId}/listing`);
+}
+
+// --- what the venue is now, and the officers' actions ---------------------------------
+
+function stateWords(venue) {
+  return [
+    venue.active ? "It is in the scheme. People can find it." : "It is withdrawn. People cannot find it.",
+    isClosedNow(venue) ? `It is closed until ${dateWords(venue.closed_until)}. It opens as usual that day.` : null,
+    venue.last_checked ? `A council officer checked it on ${dateWords(venue.last_checked)}.` : "It has never been checked.",
+  ].filter(Boolean).map((sentence) => h("p", { text: sentence }));
+}
+
+function showState() {
+  document.getElementById("heading").textContent = base.name;
+  document.title = `Change ${base.name} - Safe Places`;
+  document.getElementById("state-words").replaceChildren(h("p", { text: `${base.ref}, ${base.address}, ${base.town}` }), ...stateWords(base));
+  const officer = me.role === "officer";
+  document.getElementById("state-actions").replaceChildren(...[
+    officer ? button("Mark as checked today", "checked", "button-secondary", { id: "mark-checked", on: { click: markChecked } }) : null,
+    officer && base.active ? button("Withdraw from the scheme", "closed", "button-secondary", { id: "withdraw", on: { click: withdraw } }) : null,
+    officer && !base.active ? button("Bring it back into the scheme", "put-back", "button-secondary", { id: "bring-back", on: { click: bringBack } }) : null,
+    h("a", { class: "button button-plain", href: `/staff/history?id=${venueId}` }, picture("history"), h("span", { text: "See the history of changes" })),
+    base.active ? h("a", { class: "button button-plain", href: `/venues/${venueId}` }, picture("house"), h("span", { text: "See the public page" })) : null,
+  ].filter(Boolean));
+  showClosure();
+  showPhoto();
+  document.getElementById("venue-state").hidden = false;
+}
+
+// After any write of ours: the venue as the server has it now, the person's unsaved
+// changes kept.
+function took({ data, etag: fresh }) {
+  form.rebase(base, data);
+  base = data;
+  etag = fresh;
+  showState();
+}
+
+async function write(path, options, control) {
+  clearProblem(problem);
+  return act(control, problem, async () => {
+    try {
+      took(await call(path, { method: "POST", etag, ...options }));
+      return true;
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 412)) throw error;
+      showStale();
+      return false;
+    }
+  });
+}
+
+async function markChecked(event) {
+  if (await write(`/api/venues/${venueId}/checked`, {}, event.currentTarget)) {
+    done("Marked as checked today.");
+  }
+}
+
+async function withdraw(event) {
+  if (!confirm(`Withdraw ${base.name}? People will not find it any more. You can bring it back later.`)) return;
+  if (await write(`/api/venues/${venueId}/withdraw`, {}, event.currentTarget)) {
+    done("It is withdrawn. People cannot find it now.");
+  }
+}
+
+// The API brings a venue back by putting back the change that withdrew it.
+async function bringBack(event) {
+  const control = event.currentTarget;
+  const history = await act(control, problem, async () => (await call(`/api/venues/${venueId}/history`)).data);
+  if (!history) return;
+  const withdrawal = history.find((change) => change.field === "active" && change.new_value === false);
+  if (!withdrawal) {
+    showProblem(problem, "We cannot find when it was withdrawn, so it cannot be brought back here.");
+    return;
+  }
+  if (await write(`/api/venues/${venueId}/history/${withdrawal.id}/restore`, {}, control)) {
+    done("It is back in the scheme. People can find it again.");
+  }
+}
+
+function done(...sentences) {
+  say(status, ...sentences);
+  status.focus();
+}
+
+// --- the closure ------------------------------------------------------------------
+
+function closureSection() {
+  const input = h("input", {
+    id: fieldId("closed_until"), type: "date", min: isoDay(1), max: isoDay(MAX_CLOSURE_DAYS),
+    "aria-describedby": "closure-hint",
+  });
+  return h("fieldset", { id: "closure" },
+    h("legend", { text: "Closed for a while" }),
+    h("div", { id: "closure-now" }),
+    h("label", { for: input.id, text: "Closed until" }),
+    h("p", { class: "hint", id: "closure-hint", text: "The day it opens as usual again: tomorrow or later, up to a year ahead." }),
+    input,
+    h("div", { id: "closure-actions" }));
+}
+
+function showClosure() {
+  const closed = isClosedNow(base);
+  document.getElementById("closure-now").replaceChildren(h("p", {
+    text: closed ? `It is closed until ${dateWords(base.closed_until)}.` : "It is not closed now.",
+  }));
+  document.getElementById("closure-actions").replaceChildren(...(closed
+    ? [button("End the closure now", "open", "button-secondary", { id: "end-closure", on: { click: endClosure } })]
+    : []));
+}
+
+async function endClosure(event) {
+  clearProblem(problem);
+  const control = event.currentTarget;
+  const ended = await act(control, problem, async () => {
+    try {
+      took(await call(`/api/venues/${venueId}`, { method: "PATCH", json: { closed_until: null }, etag }));
+      return true;
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 412)) throw error;
+      showStale();
+      return false;
+    }
+  });
+  if (ended) {
+    form.set("closed_until", "");
+    done("The closure has ended. It shows its usual opening hours again.");
+  }
+}
+
+// --- the photo of the way in -------------------------------------------------------
+
+function photoSection() {
+  const file = h("input", {
+    id: "photo-file", type: "file", accept: "image/jpeg,image/png,image/webp", "aria-describedby": "photo-hint",
+    on: { change: choosePhoto },
+  });
+  return h("fieldset", { id: "photo" },
+    h("legend", { text: "Photo of the way in" }),
+    h("p", { text: "A photo helps people know they are at the right door." }),
+    h("div", { id: "photo-now" }),
+    h("label", { for: file.id }, picture("camera"), h("span", { text: " Choose a new photo" })),
+    h("p", { class: "hint", id: "photo-hint", text: "A JPEG, PNG or WebP photo, up to 5 MB. It is saved when you press Save changes." }),
+    file,
+    h("figure", { class: "photo-preview", id: "photo-preview", hidden: true },
+      h("img", { id: "photo-preview-image", alt: "The photo you chose.", width: 640, height: 480 }),
+      h("figcaption", { text: "The photo you chose. It is not saved yet." })));
+}
+
+function showPhoto() {
+  const now = document.getElementById("photo-now");
+  const photo = photoUrl(base.photo);
+  if (!photo) {
+    now.replaceChildren(h("p", { text: "There is no photo yet." }));
+    return;
+  }
+  now.replaceChildren(
+    h("figure", { class: "photo-now" },
+      h("img", { src: photo, alt: "The photo of the way in now.", width: 640, height: 480 }),
+      h("figcaption", { text: "The photo now." })),
+    h("label", { class: "check-option", for: "remove-photo" },
+      h("input", { type: "checkbox", id: "remove-photo" }), h("span", { text: "Take this photo off the page" })));
+}
+
+function choosePhoto(event) {
+  const input = event.currentTarget;
+  const preview = document.getElementById("photo-preview");
+  clearFieldErrors(document.getElementById("photo"));
+  photoFile = null;
+  preview.hidden = true;
+  const file = input.files[0];
+  if (!file) return;
+  if (file.size > MAX_PHOTO_BYTES) {
+    fieldError(input, "This photo is bigger than 5 MB. Choose a smaller photo.");
+    return;
+  }
+  photoFile = file;
+  // A data: address, not a blob: one: the pages' Content-Security-Policy allows data: pictures.
+  const reader = new FileReader();
+  reader.addEventListener("load", () => {
+    const image = document.getElementById("photo-preview-image");
+    image.addEventListener("error", () => {
+      preview.hidden = true;
+      fieldError(input, "We cannot show this file. It may not be a photo. Choose a JPEG, PNG or WebP photo.");
+    }, { once: true });
+    image.src = reader.result;
+    preview.hidden = false;
+  });
+  reader.readAsDataURL(file);
+}
+
+function forgetPhotoChoice() {
+  photoFile = null;
+  document.getElementById("photo-file").value = "";
+  document.getElementById("photo-preview").hidden = true;
+}
+
+// --- saving -------------------------------------------------------------------------
+
+function showStale() {
+  showProblem(problem, [
+    "Someone else changed this venue after you opened it.",
+    "Nothing was saved. What you typed is still here.",
+  ], { actions: [button("Get their changes and keep mine", "put-back", "button-primary", { id: "get-latest", on: { click: getLatest } })] });
+}
+
+async function getLatest(event) {
+  const fresh = await act(event.currentTarget, problem, listing);
+  if (!fresh) return;
+  const { theirs, clashes } = form.rebase(base, fresh.data);
+  base = fresh.data;
+  etag = fresh.etag;
+  showState();
+  clearProblem(problem);
+  clearFieldErrors(formElement);
+  const names = (fields) => fields.map((name) => LABELS[name]).join(", ");
+  done(
+    "We got the latest version. Your changes are still in the form.",
+    theirs.length ? `They changed: ${names(theirs)}.` : null,
+    clashes.length ? `You both changed: ${names(clashes)}. The form has your version.` : null,
+    "Check the form, then press Save changes.",
+  );
+}
+
+async function save(event) {
+  event.preventDefault();
+  clearProblem(problem);
+  clearFieldErrors(formElement);
+  const changes = form.changes(base);
+  if (document.getElementById("remove-photo")?.checked && !photoFile) changes.photo = null;
+  if (!Object.keys(changes).length && !photoFile) {
+    done("There is nothing to save. You have not changed anything.");
+    return;
+  }
+  const saveButton = document.getElementById("save");
+  say(status, "Saving.");
+  let saved = false;
+  await act(saveButton, problem, async () => {
+    try {
+      if (Object.keys(changes).length) {
+        const answer = await call(`/api/venues/${venueId}`, { method: "PATCH", json: changes, etag });
+        base = answer.data;
+        etag = answer.etag;
+        form.fill(base);
+        saved = true;
+      }
+      if (photoFile) {
+        const answer = await call(`/api/venues/${venueId}/photo`, {
+          method: "PUT", body: photoFile, contentType: photoFile.type || "application/octet-stream", etag,
+        });
+        base = answer.data;
+        etag = answer.etag;
+        forgetPhotoChoice();
+        saved = true;
+      }
+    } catch (error) {
+      say(status, saved ? "Some changes are saved." : "");
+      if (saved) showState();
+      if (!(error instanceof ApiError)) throw error;
+      if (error.status === 412) showStale();
+      else if (error.status === 422 && !saved && Object.keys(changes).length) form.showApiProblem(problem, error.message, formElement);
+      else if ([413, 415, 422].includes(error.status) && photoFile) photoProblem(error.message, saved);
+      else throw error;
+      return;
+    }
+    showState();
+    done("Your changes are saved.", base.active ? "The public page shows them now." : null);
+  });
+}
+
+function photoProblem(message, othersSaved) {
+  const input = document.getElementById("photo-file");
+  fieldError(input, message);
+  showProblem(problem, [othersSaved ? "Your other changes are saved. The photo is not." : "The photo is not saved."],
+    { links: [{ id: input.id, words: message }] });
+}
+
+// When the sign-in ends, what was typed is kept for after signing in again.
+onSignInEnded(() => {
+  if (!form || !base) return false;
+  keepDraft(`edit:${venueId}`, { base, values: form.snapshot(), photo: Boolean(photoFile) });
+  return true;
+});
+
+function putBackDraft(fresh) {
+  const draft = takeDraft(`edit:${venueId}`);
+  if (!draft) return;
+  form.fill(draft.base);
+  form.restore(draft.values);
+  const { theirs, clashes } = form.rebase(draft.base, fresh);
+  const names = (fields) => fields.map((name) => LABELS[name]).join(", ");
+  say(status,
+    "We put back what you typed. It is not saved yet.",
+    theirs.length ? `Someone changed ${names(theirs)} while you were signed out.` : null,
+    clashes.length ? `You both changed: ${names(clashes)}. The form has your version.` : null,
+    draft.photo ? "Choose your photo again." : null,
+    "Check the form, then press Save changes.");
+}
+
+async function load() {
+  if (!venueId) {
+    say(status, "This link does not say which venue to change.");
+    return;
+  }
+  me = await startPage();
+  if (!me) return;
+  let fresh;
+  try {
+    fresh = await listing();
+  } catch (error) {
+    if (error instanceof SignInEnded) return;
+    say(status);
+    const words = error instanceof ApiError && error.status === 403
+      ? "You can only change the Safe Places you look after."
+      : problemWords(error);
+    showProblem(problem, [words], { actions: [h("a", { class: "button button-secondary", href: "/staff/venues" },
+      picture("staff"), h("span", { text: me.role === "officer" ? "Go to the list of venues" : "Go to my venues" }))] });
+    return;
+  }
+  base = fresh.data;
+  etag = fresh.etag;
+  const fields = document.getElementById("form-fields");
+  form = new VenueForm(fields, { officer: me.role === "officer" });
+  form.sections.hours.after(closureSection());
+  form.addField("closed_until", { kind: "date" });
+  fields.append(photoSection());
+  form.fill(base);
+  showState();
+  formElement.addEventListener("submit", save);
+  formElement.hidden = false;
+  say(status);
+  const added = new URLSearchParams(location.search).get("added");
+  if (added) {
+    history.replaceState(null, "", `/staff/edit?id=${venueId}`); // said once, not on every reload
+    done("The Safe Place is added. You can add a photo now.");
+  }
+  putBackDraft(base);
+}
+
+load();

@@ -1,0 +1,193 @@
+// What every staff and officer screen shares: who is signed in, the menu, sign out,
+// and how problems and progress are told (a problem box that takes focus, a status line).
+import { h, picture, setStatus } from "./dom.js";
+import {
+  ApiError, SignInEnded, call, forgetDrafts, forgetToken, hasToken, sendToSignIn, tokenExpired,
+} from "./staff-api.js";
+
+const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+  "September", "October", "November", "December"];
+
+// "Monday 3 March 2025" from "2025-03-03".
+export function dateWords(isoDate) {
+  const [year, month, day] = isoDate.slice(0, 10).split("-").map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return `${DAYS[date.getUTCDay()]} ${day} ${MONTHS[month - 1]} ${year}`;
+}
+
+// "3 March 2025 at 4:05pm", in the phone's own time.
+export function momentWords(isoDateTime) {
+  const when = new Date(isoDateTime.endsWith("Z") || /[+-]\d\d:\d\d$/.test(isoDateTime) ? isoDateTime : `${isoDateTime}Z`);
+  const hours = when.getHours();
+  const minutes = String(when.getMinutes()).padStart(2, "0");
+  const clock = `${hours % 12 || 12}:${minutes}${hours < 12 ? "am" : "pm"}`;
+  return `${when.getDate()} ${MONTHS[when.getMonth()]} ${when.getFullYear()} at ${clock}`;
+}
+
+// The date in the person's own time zone, as a date input holds it: "2025-03-03".
+export function isoDay(offsetDays = 0) {
+  const day = new Date();
+  day.setDate(day.getDate() + offsetDays);
+  const month = String(day.getMonth() + 1).padStart(2, "0");
+  return `${day.getFullYear()}-${month}-${String(day.getDate()).padStart(2, "0")}`;
+}
+
+export function isClosedNow(venue) {
+  return Boolean(venue.closed_until) && venue.closed_until > isoDay();
+}
+
+export function queryId() {
+  const id = new URLSearchParams(location.search).get("id") ?? "";
+  return /^\d{1,10}$/.test(id) ? id : null;
+}
+
+// --- telling the person ---------------------------------------------------------
+
+export function say(status, ...sentences) {
+  setStatus(status, ...sentences);
+}
+
+// The problem box: a heading, what went wrong, and links to the fields to put right.
+// It takes focus, so a screen reader reads it at once.
+export function showProblem(box, sentences, { links = [], actions = [], focus = true } = {}) {
+  box.replaceChildren(...[
+    h("h2", { text: "There is a problem" }),
+    ...[sentences].flat().filter(Boolean).map((sentence) => h("p", { text: sentence })),
+    links.length && h("ul", { class: "problem-links" }, links.map(({ id, words }) =>
+      h("li", {}, h("a", { href: `#${id}`, on: { click: (event) => {
+        event.preventDefault();
+        document.getElementById(id)?.focus();
+      } } }, words)))),
+    ...actions,
+  ].filter(Boolean));
+  box.hidden = false;
+  if (focus) box.focus();
+}
+
+export function clearProblem(box) {
+  box.hidden = true;
+  box.replaceChildren();
+}
+
+// Words for an error from the API, or for no signal.
+export function problemWords(error) {
+  if (error instanceof ApiError) return error.message;
+  return error?.message || "Something went wrong. Please try again.";
+}
+
+// Run an action from a button: busy while it runs, problems into the box. A sign-in
+// that ended has already sent the person to sign in: nothing more to say here.
+export async function act(button, box, work) {
+  if (button) button.setAttribute("aria-busy", "true");
+  if (button) button.disabled = true;
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof SignInEnded)) showProblem(box, problemWords(error));
+    return undefined;
+  } finally {
+    if (button) {
+      button.disabled = false;
+      button.removeAttribute("aria-busy");
+    }
+  }
+}
+
+export function button(words, pictureName, kind = "button-secondary", attributes = {}) {
+  return h("button", { type: "button", class: `button ${kind}`, ...attributes },
+    pictureName ? picture(pictureName) : null, h("span", { text: words }));
+}
+
+// --- who is signed in, and the menu ------------------------------------------------
+
+export function signOut() {
+  forgetToken();
+  forgetDrafts();
+  location.assign("/staff?reason=signed-out");
+}
+
+function menu(me) {
+  const officer = me.role === "officer";
+  const links = [
+    ["/staff/venues", officer ? "Venues" : "My venues", "staff"],
+    officer && ["/staff/new-venue", "Add a Safe Place", "add"],
+    officer && ["/staff/accounts", "Accounts", "people"],
+    officer && ["/staff/files", "Import and export", "import"],
+  ].filter(Boolean);
+  // Folded away, so each screen starts with what it is for, even 320px wide.
+  return [
+    h("p", { class: "signed-in-as" }, h("span", { text: "Signed in as " }), h("strong", { text: me.email })),
+    h("details", { class: "staff-menu-box" },
+      h("summary", { text: "Menu and sign out" }),
+      h("ul", { class: "staff-menu" }, links.map(([href, words, pictureName]) =>
+        h("li", {}, h("a", {
+          class: "button button-plain", href,
+          "aria-current": location.pathname === href ? "page" : null,
+        }, picture(pictureName), h("span", { text: words }))))),
+      button("Sign out", "door", "button-secondary", { id: "sign-out", on: { click: signOut } })),
+  ];
+}
+
+// Every staff screen starts here: signed in, own password chosen, the right role.
+// Returns who is signed in, or null when this screen is not for them (and says so).
+export async function startPage({ officersOnly = false } = {}) {
+  if (!hasToken()) {
+    try {
+      sendToSignIn(tokenExpired() ? "ended" : "needed");
+    } catch {
+      return null; // on the way to sign in
+    }
+  }
+  let me;
+  try {
+    ({ data: me } = await call("/api/me"));
+  } catch (error) {
+    if (!(error instanceof SignInEnded)) {
+      say(document.getElementById("status"), problemWords(error));
+    }
+    return null;
+  }
+  if (me.must_change_password) {
+    location.assign(`/staff?next=${encodeURIComponent(location.pathname + location.search)}`);
+    return null;
+  }
+  const nav = document.getElementById("staff-nav");
+  nav.replaceChildren(...menu(me));
+  nav.hidden = false;
+  if (officersOnly && me.role !== "officer") {
+    say(document.getElementById("status"), "Only council officers can use this page.");
+    return null;
+  }
+  return me;
+}
+
+// --- a field's own error, linked to it -----------------------------------------
+
+// The message goes just above the input, and the input says it is wrong and points
+// at it (aria-describedby keeps any hint too).
+export function fieldError(input, message) {
+  const id = `${input.id}-error`;
+  let note = document.getElementById(id);
+  if (!note) {
+    note = h("p", { class: "field-error", id });
+    const anchor = input.closest(".choice-group") ?? input;
+    anchor.before(note);
+  }
+  note.replaceChildren(h("span", { class: "visually-hidden", text: "Error: " }), message);
+  if (input.tagName !== "FIELDSET") input.setAttribute("aria-invalid", "true");
+  const described = (input.getAttribute("aria-describedby") ?? "").split(" ").filter(Boolean);
+  if (!described.includes(id)) input.setAttribute("aria-describedby", [id, ...described].join(" "));
+}
+
+export function clearFieldErrors(root) {
+  for (const note of root.querySelectorAll(".field-error")) {
+    for (const input of root.querySelectorAll(`[aria-describedby~="${note.id}"]`)) {
+      const rest = input.getAttribute("aria-describedby").split(" ").filter((id) => id && id !== note.id);
+      if (rest.length) input.setAttribute("aria-describedby", rest.join(" "));
+      else input.removeAttribute("aria-describedby");
+      input.removeAttribute("aria-invalid");
+    }
+    note.remove();
+  }
+}

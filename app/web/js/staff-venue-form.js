@@ -1,0 +1,260 @@
+// The venue form, shared by "Change a Safe Place" and "Add a Safe Place": the fields
+// a role may change, what changed since the venue was read, putting someone else's
+// changes under the person's own, and the API's plain 422 message beside each field.
+import { h } from "./dom.js";
+import { call } from "./staff-api.js";
+import { clearFieldErrors, fieldError, isoDay, showProblem } from "./staff-page.js";
+
+// As the API names them (app/models/venue.py, Category and CATEGORY_WORDS).
+const CATEGORIES = [
+  ["library", "Library"], ["shop", "Shop"], ["cafe", "Café"], ["pharmacy", "Chemist (pharmacy)"],
+  ["community_centre", "Community centre"], ["leisure_centre", "Leisure centre"],
+  ["council_office", "Council office"], ["bank", "Bank"], ["church", "Church"], ["other", "Other place"],
+];
+
+export const LABELS = {
+  ref: "Ref", name: "Name", category: "Kind of place", address: "Address", town: "Town",
+  postcode: "Postcode", latitude: "Latitude", longitude: "Longitude", phone: "Phone",
+  website: "Website", opening_hours: "Opening hours", easy_read: "Easy-read text",
+  step_free: "No steps at the way in", accessible_toilet: "Accessible toilet",
+  quiet_space: "Quiet place to sit", photo: "Photo", closed_until: "Closed until",
+  active: "In the scheme", last_checked: "Last checked",
+};
+
+// Officers' sections come first; staff see only the rest. `key` places extra sections.
+const SECTIONS = [
+  { key: "about", legend: "About the place", officer: true, fields: [
+    { name: "name", max: 200, autocomplete: "organization" },
+    { name: "ref", max: 64, hint: "A short code that never changes, like WCC-0001. Letters, digits, - _ and . only." },
+    { name: "category", kind: "select" },
+  ] },
+  { key: "where", legend: "Where it is", officer: true, fields: [
+    { name: "address", max: 300, hint: "The street address, like 12 High Street." },
+    { name: "town", max: 100 },
+    { name: "postcode", max: 10, hint: "Like CV34 4AB." },
+    { name: "latitude", max: 20, numeric: true, hint: "Like 52.2823. Right-click the place on an online map to copy it." },
+    { name: "longitude", max: 20, numeric: true, hint: "Like -1.5849. West of Greenwich it starts with a minus." },
+  ] },
+  { key: "hours", legend: "Opening hours", fields: [
+    { name: "opening_hours", kind: "textarea", rows: 3, oneLine: true, max: 500, code: true,
+      hint: "Write them like this: Mo-Fr 09:00-17:00; Sa 10:00-16:00. Days are Mo Tu We Th Fr Sa Su. PH means bank holidays." },
+  ] },
+  { key: "contact", legend: "How to get in touch", fields: [
+    { name: "phone", type: "tel", max: 40, autocomplete: "off" },
+    { name: "website", type: "url", max: 300, code: true, hint: "It starts with https://" },
+  ] },
+  { key: "access", legend: "Getting in", fields: [
+    { name: "step_free", kind: "yes-no", question: "Is there a way in with no steps?" },
+    { name: "accessible_toilet", kind: "yes-no", question: "Is there an accessible toilet?" },
+    { name: "quiet_space", kind: "yes-no", question: "Is there a quiet place to sit?" },
+  ] },
+  { key: "easy-read", legend: "Easy-read text", fields: [
+    { name: "easy_read", kind: "textarea", max: 2000,
+      hint: "What people read about this place. Use short sentences: 15 words or fewer. Write numbers as digits, like 2." },
+  ] },
+];
+const YES_NO = [["yes", "Yes"], ["no", "No"], ["", "Not known"]];
+const EASY_READ_WAIT_MS = 400;
+
+export function fieldId(name) {
+  return `field-${name}`;
+}
+
+// A value as the form holds it (text), and back. A closure that has lapsed shows as none.
+export function toForm(name, value) {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "boolean") return value ? "yes" : "no";
+  if (name === "closed_until") return value > isoDay() ? value : "";
+  return String(value);
+}
+
+function fromForm(field, text) {
+  if (field?.kind === "yes-no") return text === "" ? null : text === "yes";
+  if (text === "") return null;
+  if (field?.numeric && /^-?\d+(\.\d+)?$/.test(text)) return Number(text);
+  return text;
+}
+
+function hintId(name) {
+  return `${fieldId(name)}-hint`;
+}
+
+function inputFor(field) {
+  const id = fieldId(field.name);
+  const described = field.hint ? hintId(field.name) : null;
+  if (field.kind === "select") {
+    return h("select", { id, name: field.name, "aria-describedby": described },
+      h("option", { value: "", text: "Choose the kind" }),
+      CATEGORIES.map(([value, words]) => h("option", { value, text: words })));
+  }
+  if (field.kind === "textarea") {
+    return h("textarea", {
+      id, name: field.name, rows: field.rows ?? 6, maxlength: field.max, spellcheck: field.code ? "false" : null,
+      "aria-describedby": described,
+    });
+  }
+  return h("input", {
+    id, name: field.name, type: field.type ?? "text", maxlength: field.max,
+    autocomplete: field.autocomplete ?? "off", spellcheck: field.code ? "false" : null,
+    inputmode: field.numeric ? "decimal" : null, "aria-describedby": described,
+  });
+}
+
+function yesNo(field) {
+  return h("fieldset", { class: "choice-group", id: fieldId(field.name) },
+    h("legend", { text: field.question }),
+    h("div", { class: "choice-row" }, YES_NO.map(([value, words]) => {
+      const id = `${fieldId(field.name)}-${value || "unknown"}`;
+      return h("label", { class: "choice-option", for: id },
+        h("input", { type: "radio", id, name: field.name, value }), h("span", { text: words }));
+    })));
+}
+
+function fieldBlock(field) {
+  if (field.kind === "yes-no") return yesNo(field);
+  return h("div", { class: "form-field" },
+    h("label", { for: fieldId(field.name), text: field.label ?? LABELS[field.name] }),
+    field.hint ? h("p", { class: "hint", id: hintId(field.name), text: field.hint }) : null,
+    inputFor(field));
+}
+
+// The easy-read checker's advice, shown as the person types (after a pause).
+function watchEasyRead(textarea) {
+  const advice = h("div", { class: "advice", id: `${textarea.id}-advice`, "aria-live": "polite", hidden: true });
+  textarea.after(advice);
+  textarea.setAttribute("aria-describedby", `${textarea.getAttribute("aria-describedby")} ${advice.id}`);
+  let asked = 0;
+  let pause = null;
+  async function check() {
+    const text = textarea.value.trim();
+    const mine = ++asked;
+    if (!text) {
+      advice.hidden = true;
+      advice.replaceChildren();
+      return;
+    }
+    try {
+      const { data } = await call("/api/easy-read/check", { method: "POST", json: { text }, signedIn: false });
+      if (mine !== asked) return; // a newer check is on its way
+      advice.dataset.ok = String(data.ok);
+      advice.replaceChildren(...(data.ok
+        ? [h("p", { text: "The easy-read checker: this is easy read." })]
+        : [h("p", { text: "The easy-read checker says:" }), h("ul", {}, data.problems.map((problem) => h("li", { text: problem })))]));
+      advice.hidden = false;
+    } catch {
+      // The save checks the same rules; a missed check while typing does no harm.
+    }
+  }
+  textarea.addEventListener("input", () => {
+    clearTimeout(pause);
+    pause = setTimeout(check, EASY_READ_WAIT_MS);
+  });
+  return check;
+}
+
+export class VenueForm {
+  constructor(container, { officer }) {
+    this.fields = {};
+    this.sections = {};
+    for (const section of SECTIONS) {
+      if (section.officer && !officer) continue;
+      for (const field of section.fields) this.fields[field.name] = field;
+      // One box needs no group around it: its label says what it is.
+      this.sections[section.key] = section.fields.length === 1
+        ? h("div", { class: "form-section" }, section.fields.map(fieldBlock))
+        : h("fieldset", {}, h("legend", { text: section.legend }), section.fields.map(fieldBlock));
+      container.append(this.sections[section.key]);
+    }
+    this.checkEasyRead = watchEasyRead(document.getElementById(fieldId("easy_read")));
+  }
+
+  // A form field added by a screen (like the closure), read and compared like the rest.
+  addField(name, field = {}) {
+    this.fields[name] = { name, ...field };
+  }
+
+  get(name) {
+    const field = this.fields[name];
+    if (field.kind === "yes-no") {
+      return document.querySelector(`input[name="${name}"]:checked`)?.value ?? "";
+    }
+    const text = document.getElementById(fieldId(name)).value.trim();
+    // Opening hours are one line; a box that wraps them may still get an Enter.
+    return field.oneLine ? text.replace(/\s*\n\s*/g, " ") : text;
+  }
+
+  set(name, text) {
+    const field = this.fields[name];
+    if (field.kind === "yes-no") {
+      for (const radio of document.querySelectorAll(`input[name="${name}"]`)) radio.checked = radio.value === text;
+    } else {
+      document.getElementById(fieldId(name)).value = text;
+    }
+  }
+
+  fill(venue) {
+    for (const name of Object.keys(this.fields)) this.set(name, toForm(name, venue[name]));
+    this.checkEasyRead();
+  }
+
+  // What is typed, as the form holds it, for keeping while the person signs in again.
+  snapshot() {
+    return Object.fromEntries(Object.keys(this.fields).map((name) => [name, this.get(name)]));
+  }
+
+  restore(snapshot) {
+    for (const [name, text] of Object.entries(snapshot)) if (name in this.fields) this.set(name, text);
+    this.checkEasyRead();
+  }
+
+  changedFrom(venue) {
+    return Object.keys(this.fields).filter((name) => this.get(name) !== toForm(name, venue[name]));
+  }
+
+  // The changed fields, as the API takes them.
+  changes(venue) {
+    return Object.fromEntries(this.changedFrom(venue).map((name) => [name, fromForm(this.fields[name], this.get(name))]));
+  }
+
+  // Every filled field, for a new venue.
+  filled() {
+    return Object.fromEntries(Object.keys(this.fields).filter((name) => this.get(name) !== "")
+      .map((name) => [name, fromForm(this.fields[name], this.get(name))]));
+  }
+
+  // The venue as read now (`fresh`) under what the person changed since `base`:
+  // the fields they did not touch take the new values; theirs stay.
+  rebase(base, fresh) {
+    const mine = new Set(this.changedFrom(base));
+    const theirs = Object.keys(this.fields).filter((name) => toForm(name, fresh[name]) !== toForm(name, base[name]));
+    for (const name of Object.keys(this.fields)) {
+      if (!mine.has(name)) this.set(name, toForm(name, fresh[name]));
+    }
+    this.checkEasyRead();
+    return { theirs, clashes: theirs.filter((name) => mine.has(name)) };
+  }
+
+  // The API's 422 (or 409) message, each problem beside its field and all in the box.
+  showApiProblem(box, message, root) {
+    clearFieldErrors(root);
+    const byField = new Map();
+    const general = [];
+    let current = null;
+    for (const sentence of message.split(/(?<=[.!?])\s+/).filter(Boolean)) {
+      const named = Object.keys(this.fields).find((name) => new RegExp(`^${name}\\b(?!-)`).test(sentence));
+      if (named) current = named;
+      const said = named ? sentence.replace(named, LABELS[named]) : sentence;
+      if (current) byField.set(current, [...(byField.get(current) ?? []), said]);
+      else general.push(said);
+    }
+    for (const [name, sentences] of byField) {
+      fieldError(document.getElementById(fieldId(name)), sentences.join(" "));
+    }
+    const links = [...byField].map(([name, sentences]) => ({ id: this.focusId(name), words: sentences.join(" ") }));
+    showProblem(box, general.length ? general : (links.length ? "" : message), { links });
+  }
+
+  focusId(name) {
+    return this.fields[name].kind === "yes-no" ? `${fieldId(name)}-${this.get(name) || "unknown"}` : fieldId(name);
+  }
+}
