@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 MAX_CANDIDATES = 2048
 # Sphere and ellipsoid distances differ by at most about 0.5 %.
 NEAR_TIE = 0.006
-_UNKNOWN_OPENING = b'"open_now":null,"opening_status":null,"opening_today":null}'
+_UNKNOWN_OPENING = b'"open_now":null,"opening_status":null,"opening_today":null,"closes_at":null}'
 _PUBLIC_COLUMNS = (
     "id",
     "ref",
@@ -59,8 +59,9 @@ VENUE_TABLE = Venue.__table__  # type: ignore[attr-defined]
 
 def _closed_json(closed_until: int) -> bytes:
     status = closed_until_words(date.fromordinal(closed_until))
-    return b'"open_now":false,"opening_status":%b,"opening_today":"Closed today."}' % orjson.dumps(
-        status
+    return (
+        b'"open_now":false,"opening_status":%b,"opening_today":"Closed today.","closes_at":null}'
+        % orjson.dumps(status)
     )
 
 
@@ -253,6 +254,7 @@ class Catalogue:
                 "open_now": state.open_now,
                 "opening_status": state.status,
                 "opening_today": state.today,
+                "closes_at": state.closes_at,
             }
         )[1:]
         self._opening[id(hours)] = (hours, state, as_json)

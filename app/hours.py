@@ -88,6 +88,8 @@ class OpeningNow:
     today: str | None
     valid_from: datetime
     valid_until: datetime
+    # When an open place next closes (within the week ahead); None otherwise.
+    closes_at: datetime | None = None
 
 
 def _open_spans(hours: OpeningHours, start: datetime, end: datetime) -> list[list[datetime]]:
@@ -189,7 +191,12 @@ def opening_now(hours: OpeningHours, now: datetime) -> OpeningNow:
                 True, "Open now. Open all day and night.", today_words, now, valid_until
             )
         return OpeningNow(
-            True, f"Open now. Closes {when_words(change, now)}.", today_words, now, valid_until
+            True,
+            f"Open now. Closes {when_words(change, now)}.",
+            today_words,
+            now,
+            valid_until,
+            closes_at=change,
         )
     if change is None or change - now > HORIZON or hours.state(change)[0] != State.OPEN:
         return OpeningNow(False, "Closed now.", today_words, now, valid_until)

@@ -59,6 +59,8 @@ def test_each_result_says_how_far_which_way_and_whether_open(
     assert north["open_now"] is True
     assert north["opening_status"] == "Open now. Closes at 5pm."
     assert north["opening_today"] == "Open today 9am to 5pm."
+    assert north["closes_at"] == "2026-11-27T17:00:00+00:00"  # so the app can weigh the walk
+    assert by_ref["W-1"]["closes_at"] is None and by_ref["E-1"]["closes_at"] is None
     assert by_ref["E-1"]["direction"] == "east"
     assert by_ref["E-1"]["open_now"] is None
     assert by_ref["E-1"]["opening_status"] is None

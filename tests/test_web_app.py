@@ -1,11 +1,12 @@
 """The web app in a real browser: finding places, a venue's page, the help card, offline."""
 
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote_plus, urlsplit
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from app.hours import LONDON, opening_now, parse_hours
 from bench.web_weight import first_view_paths, wire_bytes
@@ -20,16 +21,32 @@ def nearest(api: httpx.Client, **params: object) -> list[dict]:
     return api.get("/api/venues/nearest", params={**HERE, **params}).json()["venues"]
 
 
+def place_to_go(api: httpx.Client) -> dict | None:
+    """What the app should put on top: of the 5 nearest open places, the first still open
+    after the walk there and 10 minutes, else the nearest open one (js/places.js)."""
+    open_now = nearest(api, open_now="true", limit=5)
+    now = datetime.now(UTC)
+
+    def in_time(venue: dict) -> bool:
+        if venue["closes_at"] is None:
+            return True
+        minutes = (venue["walking_minutes"] or 0) + 10
+        return datetime.fromisoformat(venue["closes_at"]) - now >= timedelta(minutes=minutes)
+
+    return next(filter(in_time, open_now), open_now[0] if open_now else None)
+
+
 def expect_results_for_here(tab, api: httpx.Client) -> None:
-    """The top of the list is what the API says: the nearest open place, if one is nearby."""
-    open_now = nearest(api, open_now="true", limit=1)
+    """The top of the list is the place to go, if one is open within a walk."""
+    best = place_to_go(api)
     first = tab.locator(".place").first
-    if open_now:
+    first.wait_for()
+    if best and best["nearby"]:
         assert first.locator(".place-best-label").inner_text() == "Nearest open Safe Place"
-        assert first.locator(".place-name").inner_text() == open_now[0]["name"]
-    else:  # at night nothing is open: the list starts with the nearest of all
+        assert first.locator(".place-name").inner_text() == best["name"]
+    else:  # at night, or far from any: say so, and list the nearest of all
+        assert tab.locator(".place-best-label").count() == 0
         assert tab.locator(".place-name").first.inner_text() == nearest(api, limit=1)[0]["name"]
-    if not (open_now and open_now[0]["nearby"]):
         assert tab.get_by_text("No Safe Place is open within a 15 minute walk.").is_visible()
 
 
@@ -82,7 +99,8 @@ def test_an_unknown_place_says_so(page) -> None:
 def test_the_venue_page_works_when_opened_directly(page, web_server: httpx.Client) -> None:
     venue = web_server.get(f"/api/venues/{nearest(web_server, limit=1)[0]['id']}").json()
     page.goto(f"/venues/{venue['id']}")
-    assert page.locator("h1").inner_text() == venue["name"]
+    # The heading is filled in by the page's script: wait for it, do not race it.
+    expect(page.locator("h1")).to_have_text(venue["name"])
     assert page.title() == f"{venue['name']} - Safe Places"
     call = page.get_by_role("link", name=f"Call {venue['phone']}")
     assert call.get_attribute("href") == "tel:" + venue["phone"].replace(" ", "")
@@ -188,6 +206,7 @@ def test_offline_the_app_opens_and_finds_places_from_the_saved_list(
     tab.locator("#venue:not([hidden])").wait_for()
     assert tab.locator("h1").inner_text() == never_visited["name"]
     assert tab.get_by_text("Some details need signal.").is_visible()
+    assert tab.get_by_text("We used the list saved on").is_visible()  # not "this page was"
     assert tab.get_by_text("Go inside and find a member of staff.").is_visible()
     tab.goto("/whats-wrong#scared")
     assert tab.get_by_role("heading", name="I am scared").is_visible()
@@ -213,20 +232,52 @@ def test_the_phone_works_out_open_now_as_the_server_does(page, web_server: httpx
         """async ([list, moments]) => {
             const { openingFromSpans } = await import('/js/opening.js');
             return list.venues.map((v) =>
-                moments.map((ms) => openingFromSpans(v, ms, list).opening_status));
+                moments.map((ms) => {
+                    const { opening_status, closes_at } = openingFromSpans(v, ms, list);
+                    return [opening_status, closes_at ? Date.parse(closes_at) / 1000 : null];
+                }));
         }""",
         [listed, [int(moment.timestamp() * 1000) for moment in moments]],
     )
     for venue, statuses in zip(listed["venues"], worked_out, strict=True):
         text = web_server.get(f"/api/venues/{venue['id']}").json()["opening_hours"]
         hours = parse_hours(text) if text else None
-        for moment, status in zip(moments, statuses, strict=True):
-            expected = opening_now(hours, moment).status if hours else None
+        for moment, (status, closes_at) in zip(moments, statuses, strict=True):
+            state = opening_now(hours, moment) if hours else None
+            expected = state.status if state else None
+            if state and state.closes_at and state.closes_at.timestamp() < listed["valid_until"]:
+                assert closes_at == state.closes_at.timestamp(), (venue["name"], moment)
             change = hours.next_change(moment) if hours else None
             if expected and change and change.timestamp() >= listed["valid_until"]:
                 # Past the saved times the phone cannot know when it next changes.
                 expected = expected.split(".")[0] + "."
             assert status == expected, (venue["name"], text, moment)
+
+
+def test_the_place_to_go_is_still_open_when_you_get_there(page) -> None:
+    """The nearest open place that closes before a walk there (and 10 minutes) is passed over."""
+    page.goto("/about")
+    now = 1_800_000_000_000  # milliseconds
+
+    def closing_in(minutes: int) -> str:
+        return datetime.fromtimestamp((now + minutes * 60_000) / 1000, UTC).isoformat()
+
+    venues = [
+        {"id": 1, "open_now": True, "walking_minutes": 8, "closes_at": closing_in(12)},
+        {"id": 2, "open_now": False, "walking_minutes": 9, "closes_at": None},
+        {"id": 3, "open_now": True, "walking_minutes": 11, "closes_at": closing_in(40)},
+        {"id": 4, "open_now": True, "walking_minutes": 12, "closes_at": None},
+    ]
+    chosen = page.evaluate(
+        """async ([venues, now]) => {
+            const { bestOpen } = await import('/js/places.js');
+            return [bestOpen(venues, now)?.id, bestOpen(venues.slice(0, 2), now)?.id,
+                    bestOpen(venues.slice(1, 2), now)];
+        }""",
+        [venues, now],
+    )
+    # Venue 1 shuts 4 minutes after you arrive: go to 3. With only 1 open, 1 it is.
+    assert chosen == [3, 1, None]
 
 
 @pytest.mark.parametrize("path", ["/", "/venues/3", "/whats-wrong", "/help-card", "/report"])
@@ -245,6 +296,9 @@ def test_whats_wrong_leads_to_the_next_step(page) -> None:
     assert page.evaluate("document.activeElement.id") == "bothered"
     assert answer.get_by_role("link", name="Call 999").get_attribute("href") == "tel:999"
     assert answer.get_by_text("Someone is bothering me. Please can you help me?").is_visible()
+    # The answer opens at its top: "Are you in danger now?" is on screen, not above it.
+    top = answer.bounding_box()
+    assert top is not None and 0 <= top["y"] < page.viewport_size["height"] / 2
     answer.get_by_role("link", name="Find a Safe Place near me").click()
     page.locator("#results:not([hidden]) .place").first.wait_for()
 

@@ -120,6 +120,10 @@ class NearestVenue(VenueSummary):
     open_now: bool | None = Field(description="Null when the opening hours are not known.")
     opening_status: str | None = Field(description="Like 'Open now. Closes at 5pm.'")
     opening_today: str | None = Field(description="Like 'Open today 9am to 5pm.'")
+    closes_at: datetime | None = Field(
+        default=None,
+        description="When an open place next closes (UK time, with offset), if within a week.",
+    )
 
 
 class NearestVenues(BaseModel):

@@ -1,6 +1,7 @@
 // Distances and directions on the phone, for the saved list when there is no signal.
 // The same rules as the server (app/geo.py): a walk is 1.25 times the straight line
 // at 80 metres a minute; over 5 km is too far to walk; within 15 minutes is nearby.
+import { bestOpen } from "./places.js";
 import { openingFromSpans } from "./opening.js";
 
 const EARTH_RADIUS_M = 6371008.8;
@@ -56,11 +57,12 @@ export function nearestFromList(list, lat, lon, nowMs, limit = 8) {
     };
   };
   const venues = ranked.slice(0, limit).map(describe);
-  let nearestOpen = venues.find((venue) => venue.open_now === true);
+  // Like the server's open_now=true with limit 5: the nearest open places, then the best.
+  const open = venues.filter((venue) => venue.open_now === true);
   for (const candidate of ranked.slice(limit)) {
-    if (nearestOpen) break;
+    if (open.length >= 5) break;
     const described = describe(candidate);
-    if (described.open_now === true) nearestOpen = described;
+    if (described.open_now === true) open.push(described);
   }
-  return { venues, nearestOpen: nearestOpen ?? null };
+  return { venues, nearestOpen: bestOpen(open, nowMs) };
 }

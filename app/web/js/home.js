@@ -4,6 +4,7 @@
 import { getJSON, ApiError } from "./api.js";
 import { h, picture, setStatus } from "./dom.js";
 import { nearestFromList } from "./distance.js";
+import { bestOpen } from "./places.js";
 import { renderResults } from "./results.js";
 import { refreshSavedList, savedList } from "./saved-list.js";
 import { addSpeakButtons } from "./speak.js";
@@ -18,9 +19,10 @@ const townInput = document.getElementById("town");
 async function nearestOnline(lat, lon) {
   const [all, open] = await Promise.all([
     getJSON("/api/venues/nearest", { params: { lat, lon, limit: 8 } }),
-    getJSON("/api/venues/nearest", { params: { lat, lon, limit: 1, open_now: true } }),
+    // A few, not one: the nearest may close before the person can walk there.
+    getJSON("/api/venues/nearest", { params: { lat, lon, limit: 5, open_now: true } }),
   ]);
-  return { venues: all.venues, nearestOpen: open.venues[0] ?? null };
+  return { venues: all.venues, nearestOpen: bestOpen(open.venues) };
 }
 
 async function showNear(lat, lon, where = null) {

@@ -78,7 +78,11 @@ export function openingFromSpans(venue, nowMs, list) {
   const span = venue.open.find(([start, end]) => start <= now && now < end);
   if (span) {
     if (span[1] < list.valid_until) {
-      return { open_now: true, opening_status: `Open now. Closes ${whenWords(span[1] * 1000, nowMs)}.` };
+      return {
+        open_now: true,
+        opening_status: `Open now. Closes ${whenWords(span[1] * 1000, nowMs)}.`,
+        closes_at: new Date(span[1] * 1000).toISOString(),
+      };
     }
     const always = span[0] <= list.valid_from;
     return { open_now: true, opening_status: always ? "Open now. Open all day and night." : "Open now." };

@@ -65,3 +65,20 @@ export function sampleNotice() {
 export function line(pictureName, words) {
   return h("span", { class: "place-line" }, picture(pictureName, 32), h("span", { text: words }));
 }
+
+// The walk there and a few minutes inside: a place that closes sooner is no help.
+const ARRIVAL_MARGIN_MINUTES = 10;
+
+// Open now, and still open when you get there on foot (or open with no closing time known).
+export function openWhenYouArrive(venue, nowMs = Date.now()) {
+  if (venue.open_now !== true) return false;
+  if (!venue.closes_at) return true;
+  const walk = venue.walking_minutes ?? 0;
+  return Date.parse(venue.closes_at) - nowMs >= (walk + ARRIVAL_MARGIN_MINUTES) * 60000;
+}
+
+// Of places nearest first, the one to go to: open when you arrive, else just open now.
+export function bestOpen(venues, nowMs = Date.now()) {
+  return venues.find((venue) => openWhenYouArrive(venue, nowMs))
+    ?? venues.find((venue) => venue.open_now === true) ?? null;
+}

@@ -3,7 +3,9 @@
 import { h, buttonLink, picture } from "./dom.js";
 import { fillHelpLinks, savedContacts } from "./help-numbers.js";
 import { telHref } from "./help-numbers.js";
-import { directionsUrl, line, openingPicture, openingWords, placePicture, sampleNotice, walkWords } from "./places.js";
+import {
+  directionsUrl, line, openingPicture, openingWords, openWhenYouArrive, placePicture, sampleNotice, walkWords,
+} from "./places.js";
 import { savedOnWords } from "./opening.js";
 
 function placeCard(venue, best = false) {
@@ -14,7 +16,9 @@ function placeCard(venue, best = false) {
       h("span", {},
         h("span", { class: "place-name", text: venue.name }),
         line("walk", walkWords(venue)),
-        line(openingPicture(venue), openingWords(venue)))),
+        line(openingPicture(venue), openingWords(venue)),
+        venue.open_now === true && !openWhenYouArrive(venue)
+          ? line("warning", "It may close before you get there.") : null)),
     best ? h("div", { class: "place-actions" },
       buttonLink(directionsUrl(venue), "Get directions", "map", "button-primary"),
       venue.phone ? buttonLink(telHref(venue.phone), `Call ${venue.name}`, "phone") : null) : null);
@@ -51,8 +55,9 @@ export function renderResults(section, found, { where = null, savedAt = null } =
     if (!nearestOpen?.nearby) parts.push(nothingOpenNearby());
     const rest = venues.filter((venue) => venue.id !== nearestOpen?.id);
     parts.push(h("ol", { class: "places" },
-      nearestOpen ? placeCard(nearestOpen, true) : null,
-      rest.map((venue) => placeCard(venue))));
+      // Too far to walk is not "the place to go": then it is one of the list.
+      nearestOpen?.nearby ? placeCard(nearestOpen, true) : null,
+      (nearestOpen?.nearby ? rest : venues).map((venue) => placeCard(venue))));
   }
   body.replaceChildren(...parts);
   section.hidden = false;
