@@ -50,7 +50,7 @@ function blocks(venue) {
   if (venue.savedAt) {
     parts.push(h("p", { class: "notice" }, picture("signal", 48), h("span", {},
       h("span", { text: "You have no signal, or it is weak. " }),
-      h("span", { text: `This page was ${savedOnWords(venue.savedAt).replace("Saved", "saved")}` }))));
+      h("span", { text: `${venue.fromList ? "We used the list" : "This page was"} ${savedOnWords(venue.savedAt).replace("Saved", "saved")}` }))));
   }
   const photo = photoUrl(venue.photo);
   if (photo) {
@@ -82,7 +82,8 @@ function blocks(venue) {
     parts.push(idea("wheelchair", h("h2", { text: "Getting in" }), ...paragraphs(...accessSentences(venue.accessibility))));
   }
   if (venue.last_checked !== undefined) {
-    parts.push(idea("checked", h("h2", { text: "Last checked" }), ...paragraphs(venue.last_checked
+    // A tick only when someone has checked: otherwise a question mark, not a false promise.
+    parts.push(idea(venue.last_checked ? "checked" : "question", h("h2", { text: "Last checked" }), ...paragraphs(venue.last_checked
       ? `We checked this page on ${dateWords(venue.last_checked)}.`
       : "We have not checked this page yet.")));
   } else {
@@ -109,7 +110,7 @@ async function fromThePhone() {
   if (!listed) return null;
   return {
     ...listed, ...openingFromSpans(listed, Date.now(), list),
-    when_you_arrive: list.when_you_arrive, savedAt: list.saved_at,
+    when_you_arrive: list.when_you_arrive, savedAt: list.saved_at, fromList: true,
   };
 }
 

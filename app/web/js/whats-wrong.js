@@ -47,8 +47,12 @@ function openAnswer() {
   const target = location.hash ? document.getElementById(location.hash.slice(1)) : null;
   const answer = target?.classList.contains("answer") ? target : null;
   document.getElementById("choices").hidden = Boolean(answer);
-  if (answer) answer.focus();
-  else if (target) target.focus();
+  const shown = answer ?? target;
+  if (!shown) return;
+  // The browser jumped to the answer while the pictures above it still showed;
+  // now they are hidden, so bring the answer's top back into view.
+  shown.focus({ preventScroll: true });
+  shown.scrollIntoView({ block: "start" });
 }
 window.addEventListener("hashchange", openAnswer);
 openAnswer();
