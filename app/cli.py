@@ -1,12 +1,13 @@
 """The `safe-places` command: serve, import and export venues."""
 
+import getpass
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
@@ -28,6 +29,30 @@ cli = typer.Typer(
 
 def _engine() -> Engine:
     return make_engine(get_settings().database_url)
+
+
+def _existing_database() -> Engine:
+    """The configured database, which must already exist and have its tables.
+
+    The default SQLite file is `var/safe_places.db` under the folder you are in:
+    run from elsewhere, a command must not quietly make a new, empty database.
+    """
+    url = get_settings().database_url
+    if sqlite_file_missing(url):
+        where = Path(str(make_url(url).database)).resolve()
+        _fail(
+            f"There is no database at {where}. Run this in the project's folder, where "
+            "`make run` made it, or set SAFE_PLACES_DATABASE_URL."
+        )
+    engine = make_engine(url)
+    if not inspect(engine).has_table("venue"):
+        _fail("The database has no tables yet. Run `safe-places migrate` or `make run` first.")
+    return engine
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(message, err=True)
+    raise typer.Exit(1)
 
 
 @cli.command()
@@ -101,7 +126,7 @@ def export(
     ] = ExportFormat.csv,
 ) -> None:
     """Write the active venues to standard output."""
-    with Session(_engine()) as session:
+    with Session(_existing_database()) as session:
         export = export_venues(session, format, utc_now())
     sys.stdout.buffer.write(export.body)
 
@@ -119,11 +144,13 @@ def add_user(
     ] = None,
 ) -> None:
     """Add an account. The password is read from standard input, never the command line."""
-    password = sys.stdin.readline().rstrip("\n")
+    engine = _existing_database()
+    if sys.stdin.isatty():  # a person at a terminal: ask, and do not show what they type
+        password = getpass.getpass("Password for the new account (12 or more characters): ")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
     if len(password) < 12:
-        typer.echo("The password (on standard input) must be 12 characters or more.", err=True)
-        raise typer.Exit(1)
-    engine = _engine()
+        _fail("The password (on standard input) must be 12 characters or more.")
     migrate(engine)
     with Session(engine) as session:
         refs = venue or []

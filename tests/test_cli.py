@@ -1,6 +1,7 @@
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 
 from app.venue_file import read_venue_file
@@ -83,3 +84,26 @@ def test_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "does not exist" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command", [("export",), ("users", "add", "x@example.org", "--role", "officer")]
+)
+def test_commands_never_make_a_stray_empty_database(tmp_path: Path, command) -> None:
+    """Run from the wrong folder, the default var/safe_places.db is not there: say so."""
+    database = tmp_path / "var" / "safe_places.db"
+    result = safe_places(
+        *command, database_url=f"sqlite:///{database}", stdin="a long enough password\n"
+    )
+    assert result.returncode == 1
+    assert f"There is no database at {database}" in result.stderr
+    assert not database.exists()
+
+
+def test_export_from_a_database_without_tables_says_what_to_do(tmp_path: Path) -> None:
+    database = tmp_path / "empty.db"
+    database.touch()
+    result = safe_places("export", database_url=f"sqlite:///{database}")
+    assert result.returncode == 1
+    assert "Run `safe-places migrate` or `make run` first." in result.stderr
+    assert "Traceback" not in result.stderr
