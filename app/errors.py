@@ -5,8 +5,10 @@ from typing import Any
 from fastapi import Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.routers.web import not_found_page
 
 # What to do about a bad value, in plain words, for the parameters people type.
 FIELD_HELP = {
@@ -54,13 +56,28 @@ async def validation_error(_request: Request, exc: RequestValidationError) -> JS
     return JSONResponse({"detail": errors, "message": message}, status_code=422)
 
 
-async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-    """Every error has the same shape: `detail`, and `message` in plain words."""
+async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    """Every error has the same shape: `detail`, and `message` in plain words.
+
+    A person's browser asking for a page that is not there gets a page, not JSON.
+    """
+    if exc.status_code == 404 and wants_a_page(request):
+        return not_found_page()
     message = exc.detail if isinstance(exc.detail, str) else "The request could not be answered."
     return JSONResponse(
         {"detail": exc.detail, "message": message},
         status_code=exc.status_code,
         headers=getattr(exc, "headers", None),
+    )
+
+
+def wants_a_page(request: Request) -> bool:
+    path = request.url.path
+    accepts = request.headers.get("accept", "")
+    return (
+        request.method in ("GET", "HEAD")
+        and "text/html" in accepts
+        and not (path.startswith("/api/") or path in ("/api", "/openapi.json", "/docs", "/healthz"))
     )
 
 

@@ -49,6 +49,7 @@ STAFF_PICTURES = frozenset(
     )
 )
 VENUE_PAGE = "/venues/page"
+NOT_FOUND_PAGE = "/not-found"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +71,8 @@ PAGES = (
     Page("/whats-wrong", "whats-wrong.html", "What is wrong?", "whats-wrong.js"),
     Page("/report", "report.html", "Report a crime", "report.js"),
     Page("/about", "about.html", "About this app", "about.js"),
+    # Sent with status 404 for any address that is not a page (app/errors.py).
+    Page(NOT_FOUND_PAGE, "not-found.html", "Page not found", "about.js"),
     # Staff and council officers keep the listings true (see STAFF_ONLY).
     Page("/staff", "staff-sign-in.html", "Sign in for staff", "staff-sign-in.js", STAFF_CSS),
     Page("/staff/venues", "staff-venues.html", "Venues", "staff-venues.js", STAFF_CSS),

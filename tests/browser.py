@@ -25,7 +25,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 # Leamington Spa, by the Parade: several sample venues within a few minutes' walk.
 LEAMINGTON = {"latitude": 52.2886, "longitude": -1.5353}
 NARROW = {"width": 320, "height": 640}
-PAGES = ["/", "/whats-wrong", "/help-card", "/report", "/about"]
+PAGES = ["/", "/whats-wrong", "/help-card", "/report", "/about", "/not-found"]
 
 
 def chromium_or_skip() -> None:

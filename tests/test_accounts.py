@@ -63,8 +63,11 @@ def test_repeated_failures_are_throttled_per_account(site: TestClient) -> None:
         assert sign_in(site, "staff@example.org", "wrong").status_code == 401
     throttled = sign_in(site, "staff@example.org", PASSWORD)
     assert throttled.status_code == 429
-    assert int(throttled.headers["retry-after"]) > 0
-    assert "Wait" in throttled.json()["message"]
+    wait = int(throttled.headers["retry-after"])
+    assert 0 < wait <= 900
+    # The words and the header agree: 900 seconds is "15 minutes", not 16.
+    minutes = -(-wait // 60)
+    assert f"Wait {minutes} minutes, then try again." in throttled.json()["message"]
     # Another account is not locked by someone guessing this one.
     assert sign_in(site, "officer@example.org", PASSWORD).status_code == 200
 

@@ -176,3 +176,17 @@ def test_a_photo_field_cannot_point_at_a_script(venue) -> None:
         )
         assert response.status_code == 422
         assert "photo must be an uploaded photo" in response.json()["message"]
+
+
+def test_a_photo_sent_as_a_form_is_told_to_send_the_file_itself(venue) -> None:
+    client, a, _b, staff = venue
+    etag = client.get(f"/api/venues/{a}/listing", headers=staff).headers["etag"]
+    response = client.put(
+        f"/api/venues/{a}/photo",
+        headers={**staff, "If-Match": etag},
+        files={"photo": ("door.jpg", photo_bytes(), "image/jpeg")},
+    )
+    assert response.status_code == 415
+    assert response.json()["message"] == (
+        "Send the file itself as the body of the request, not as a form."
+    )

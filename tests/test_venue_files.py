@@ -198,3 +198,13 @@ def test_an_unknown_format_is_refused_plainly(officer) -> None:
     response = client.get("/api/venues/export?format=xlsx", headers=headers)
     assert response.status_code == 422
     assert "format" in response.json()["message"]
+
+
+def test_a_file_sent_as_a_form_is_told_to_send_the_file_itself(officer) -> None:
+    client, headers = officer
+    auth = {"Authorization": headers["Authorization"]}
+    file = HEADER + venue_row("C-1", 52.27, -1.57)
+    response = client.post("/api/venues/import", headers=auth, files={"file": ("v.csv", file)})
+    assert response.status_code == 415
+    assert "not as a form" in response.json()["message"]
+    assert refs(client) == {"A-1", "B-1"}

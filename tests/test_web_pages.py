@@ -153,3 +153,15 @@ def test_no_page_script_sends_the_help_card() -> None:
         assert "api.js" not in code
     page = (WEB_DIR / "pages" / "help-card.html").read_text(encoding="utf-8")
     assert '<form id="card-form" class="card-form" method="dialog"' in page
+
+
+def test_a_page_that_is_not_there_is_an_easy_read_page(web: TestClient) -> None:
+    response = web.get("/no-such-page", headers={"Accept": "text/html,*/*"})
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert "We cannot find this page" in response.text
+    assert '<a class="call call-emergency" href="tel:999"' in response.text
+    # Programs asking the API still get JSON, whatever they accept.
+    api = web.get("/api/no-such-thing", headers={"Accept": "text/html"})
+    assert api.status_code == 404 and api.json()["message"]
+    assert web.get("/no-such-page").headers["content-type"] == "application/json"

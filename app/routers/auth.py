@@ -38,7 +38,7 @@ def sign_in(
     if wait := throttle.retry_after(email, address):
         raise HTTPException(
             429,
-            f"Too many tries. Wait {wait // 60 + 1} minutes, then try again.",
+            f"Too many tries. Wait {wait_words(wait)}, then try again.",
             headers={"Retry-After": str(wait)},
         )
     # A NUL byte can be in no email, and PostgreSQL would refuse to compare it.
@@ -78,3 +78,9 @@ def me(session: SessionDep, account: SignedIn) -> Me:
         can_add_venues=officer,
         can_manage_accounts=officer,
     )
+
+
+def wait_words(seconds: int) -> str:
+    """'15 minutes' for 900 seconds (rounded up: never promise less than the wait)."""
+    minutes = max(1, -(-seconds // 60))
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"

@@ -11,6 +11,7 @@ from app.models import Photo
 from app.models.venue import VenueEasyRead
 from app.photos import MAX_BYTES, MEDIA_TYPE, SUFFIX, PhotoRefused, prepare_photo
 from app.routers.writes import WRITE_ERRORS, IfMatch, commit_change, require_if_match
+from app.uploads import read_upload
 
 router = APIRouter(tags=["photos"])
 
@@ -35,18 +36,12 @@ PhotoName = Annotated[
 
 
 async def photo_upload(request: Request) -> bytes:
-    """The request body, read no further than the size limit."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BYTES:
-        raise HTTPException(413, "The photo is bigger than 5 MB. Send a smaller photo.")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BYTES:
-            raise HTTPException(413, "The photo is bigger than 5 MB. Send a smaller photo.")
+    body = await read_upload(
+        request, MAX_BYTES, "The photo is bigger than 5 MB. Send a smaller photo."
+    )
     if not body:
         raise HTTPException(422, "Send the photo file as the body of the request.")
-    return bytes(body)
+    return body
 
 
 @router.put(

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -11,6 +11,7 @@ from app.errors import error_responses
 from app.exports import ExportFormat, export_venues
 from app.hours import LONDON
 from app.importer import import_venue_file
+from app.uploads import read_upload
 from app.venue_file import RowError, VenueFileError
 
 router = APIRouter(prefix="/api/venues", tags=["venue files"])
@@ -53,24 +54,15 @@ class ImportRefused(BaseModel):
 
 
 async def venue_file_upload(request: Request) -> bytes:
-    """The request body, read no further than the size limit."""
-    too_big = HTTPException(413, "The file is bigger than 10 MB. Split it into smaller files.")
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_FILE_BYTES:
-        raise too_big
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_FILE_BYTES:
-            raise too_big
-    return bytes(body)
+    too_big = "The file is bigger than 10 MB. Split it into smaller files."
+    return await read_upload(request, MAX_FILE_BYTES, too_big)
 
 
 @router.post(
     "/import",
     response_model=ImportResult,
     responses={
-        **error_responses(401, 403, 413),
+        **error_responses(401, 403, 413, 415),
         422: {"model": ImportRefused, "description": "Every problem, line by line"},
     },
     openapi_extra=CSV_BODY,

@@ -7,7 +7,7 @@ ETag, so a phone that has a file already gets a 304.
 
 from fastapi import APIRouter, HTTPException, Request, Response
 
-from app.web_assets import PAGES, VENUE_PAGE, Asset, web_app
+from app.web_assets import NOT_FOUND_PAGE, PAGES, VENUE_PAGE, Asset, web_app
 
 router = APIRouter(include_in_schema=False)
 GET = ["GET", "HEAD"]
@@ -98,3 +98,10 @@ async def script(request: Request, name: str) -> Response:
 async def picture(request: Request, name: str) -> Response:
     """A picture."""
     return send(request, file_or_404(f"/icons/{name}"))
+
+
+def not_found_page() -> Response:
+    """The easy-read "We cannot find this page", with status 404."""
+    asset = web_app().assets[NOT_FOUND_PAGE]
+    headers = {"Cache-Control": "no-cache", **SECURITY_HEADERS}
+    return Response(asset.body, status_code=404, media_type=asset.media_type, headers=headers)
