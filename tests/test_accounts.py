@@ -217,3 +217,13 @@ def test_account_bodies_are_strict(site: TestClient) -> None:
         {"email": "x@example.org", "role": "staff", "colour": "red"},
     ):
         assert site.post("/api/accounts", headers=officer, json=body).status_code == 422
+
+
+def test_signing_out_ends_the_sign_in_everywhere(site: TestClient) -> None:
+    here = token_headers(site, "staff@example.org")
+    there = token_headers(site, "staff@example.org")
+    assert site.get("/api/me", headers=there).status_code == 200
+    assert site.post("/api/auth/sign-out", headers=here).status_code == 204
+    for headers in (here, there):
+        assert site.get("/api/me", headers=headers).status_code == 401
+    assert site.post("/api/auth/sign-out").status_code == 401

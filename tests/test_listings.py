@@ -104,6 +104,8 @@ def call(site: Site, route: str, headers: dict[str, str]):
         return client.post("/api/venues", headers=headers, json=NEW_VENUE)
     if route == "withdraw a venue":
         return client.post(f"/api/venues/{a}/withdraw", headers={**headers, **site.etag(a)})
+    if route == "bring a venue back":
+        return client.post(f"/api/venues/{a}/reinstate", headers={**headers, **site.etag(a)})
     if route == "mark a venue checked":
         return client.post(f"/api/venues/{a}/checked", headers={**headers, **site.etag(a)})
     if route == "read a venue's history":
@@ -149,6 +151,7 @@ MATRIX = {
     "add a venue": (401, 403, 403, 201, 401, 401),
     "withdraw a venue": (401, 403, 403, 200, 401, 401),
     "mark a venue checked": (401, 403, 403, 200, 401, 401),
+    "bring a venue back": (401, 403, 403, 200, 401, 401),
     "read a venue's history": (401, 200, 403, 200, 401, 401),
     "restore an earlier value": (401, 200, 403, 200, 401, 401),
     "put up a photo": (401, 200, 403, 200, 401, 401),
@@ -469,3 +472,21 @@ def test_each_editor_lists_the_venues_they_may_change(site: Site) -> None:
     theirs = site.client.get("/api/venues/editable", headers=staff).json()
     assert [v["ref"] for v in theirs] == ["A-1"]
     assert site.client.get("/api/venues/editable").status_code == 401
+
+
+def test_a_withdrawn_venue_can_be_brought_back(site: Site) -> None:
+    officer = site.callers["officer"]
+    site.client.post(f"/api/venues/{site.a}/withdraw", headers={**officer, **site.etag(site.a)})
+    assert site.client.get(f"/api/venues/{site.a}").status_code == 404
+    back = site.client.post(
+        f"/api/venues/{site.a}/reinstate", headers={**officer, **site.etag(site.a)}
+    )
+    assert back.status_code == 200 and back.json()["active"] is True
+    assert site.client.get(f"/api/venues/{site.a}").status_code == 200
+    nearest = site.client.get("/api/venues/nearest", params={"lat": 52.28, "lon": -1.58}).json()
+    assert nearest["venues"][0]["id"] == site.a  # nearest look-ups see it again at once
+    history = site.client.get(f"/api/venues/{site.a}/history", headers=officer).json()
+    assert [(h["field"], h["new_value"]) for h in history[:2]] == [
+        ("active", True),
+        ("active", False),
+    ]

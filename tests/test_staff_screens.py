@@ -173,10 +173,18 @@ def test_staff_cannot_open_another_venue(page, staff_site: StaffSite) -> None:
     page.wait_for_url("**/staff/venues")
     page.goto("/staff/accounts")
     page.get_by_text("Only council officers can use this page.").wait_for()
+    token = page.evaluate(
+        "Object.values(sessionStorage).map((v) => { try { return JSON.parse(v).token; }"
+        " catch { return null; } }).find(Boolean)"
+    )
+    assert staff_site.api.get("/api/me", headers={"Authorization": f"Bearer {token}"}).is_success
     page.get_by_text("Menu and sign out").click()
     page.get_by_role("button", name="Sign out").click()
     page.get_by_text("You are signed out.").wait_for()
     assert page.evaluate("sessionStorage.length") == 0
+    # Ended on the server too: a copy of the token is no use now.
+    gone = staff_site.api.get("/api/me", headers={"Authorization": f"Bearer {token}"})
+    assert gone.status_code == 401
     page.goto("/staff/venues")
     page.get_by_text("Please sign in first.").wait_for()
 

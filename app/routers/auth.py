@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 from sqlmodel import select
 
@@ -67,6 +67,15 @@ def change_password(
     session.add(account)
     session.commit()
     return token_for(account, settings.secret_key)
+
+
+@router.post("/auth/sign-out", status_code=204, responses=error_responses(401))
+def sign_out(session: SessionDep, account: SignedIn) -> Response:
+    """End every sign-in of this account, here and on any other device, at once."""
+    account.token_version += 1
+    session.add(account)
+    session.commit()
+    return Response(status_code=204)
 
 
 @router.get("/me", response_model=Me, responses=error_responses(401))

@@ -122,6 +122,21 @@ def withdraw_venue(
     return commit_change(response, session, catalogue, officer, venue, {"active": False}, now)
 
 
+@router.post("/{venue_id}/reinstate", response_model=VenueEasyRead, responses=WRITE_ERRORS)
+def reinstate_venue(
+    response: Response,
+    session: SessionDep,
+    catalogue: CatalogueDep,
+    officer: OfficerOnly,
+    venue: Annotated[Venue, Depends(any_venue_or_404)],
+    now: NowDep,
+    if_match: IfMatch = None,
+) -> VenueEasyRead:
+    """Bring a withdrawn venue back into the scheme, shown again (recorded like any change)."""
+    require_if_match(if_match, venue)
+    return commit_change(response, session, catalogue, officer, venue, {"active": True}, now)
+
+
 @router.post("/{venue_id}/checked", response_model=VenueEasyRead, responses=WRITE_ERRORS)
 def mark_checked(
     response: Response,

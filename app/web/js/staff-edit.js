@@ -90,17 +90,8 @@ async function withdraw(event) {
   }
 }
 
-// The API brings a venue back by putting back the change that withdrew it.
 async function bringBack(event) {
-  const control = event.currentTarget;
-  const history = await act(control, problem, async () => (await call(`/api/venues/${venueId}/history`)).data);
-  if (!history) return;
-  const withdrawal = history.find((change) => change.field === "active" && change.new_value === false);
-  if (!withdrawal) {
-    showProblem(problem, "We cannot find when it was withdrawn, so it cannot be brought back here.");
-    return;
-  }
-  if (await write(`/api/venues/${venueId}/history/${withdrawal.id}/restore`, {}, control)) {
+  if (await write(`/api/venues/${venueId}/reinstate`, {}, event.currentTarget)) {
     done("It is back in the scheme. People can find it again.");
   }
 }

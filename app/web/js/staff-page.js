@@ -101,7 +101,9 @@ export function button(words, pictureName, kind = "button-secondary", attributes
 
 // --- who is signed in, and the menu ------------------------------------------------
 
-export function signOut() {
+export async function signOut() {
+  // Ends the sign-in on the server too, so a copied token is no use; no signal: still forget it here.
+  await call("/api/auth/sign-out", { method: "POST", raw: true }).catch(() => {});
   forgetToken();
   forgetDrafts();
   location.assign("/staff?reason=signed-out");
