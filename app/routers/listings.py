@@ -7,7 +7,7 @@ write shares (If-Match, history, freshness) are in `app.routers.writes`.
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
+from fastapi import APIRouter, HTTPException, Path, Query, Response
 from sqlalchemy import or_
 from sqlmodel import col, select
 
@@ -18,7 +18,6 @@ from app.deps import (
     NowDep,
     OfficerOnly,
     SessionDep,
-    any_venue_or_404,
 )
 from app.errors import error_responses
 from app.hours import LONDON
@@ -29,6 +28,7 @@ from app.models.venue import STAFF_FIELDS, ListingSummary, VenueCreate, VenueEas
 from app.routers.writes import (
     WRITE_ERRORS,
     IfMatch,
+    OfficerWrite,
     commit_and_refresh,
     commit_change,
     require_if_match,
@@ -108,49 +108,21 @@ def change_venue(
 
 
 @router.post("/{venue_id}/withdraw", response_model=VenueEasyRead, responses=WRITE_ERRORS)
-def withdraw_venue(
-    response: Response,
-    session: SessionDep,
-    catalogue: CatalogueDep,
-    officer: OfficerOnly,
-    venue: Annotated[Venue, Depends(any_venue_or_404)],
-    now: NowDep,
-    if_match: IfMatch = None,
-) -> VenueEasyRead:
+def withdraw_venue(write: OfficerWrite) -> VenueEasyRead:
     """Take a venue out of the scheme: kept, with its history, but no longer shown."""
-    require_if_match(if_match, venue)
-    return commit_change(response, session, catalogue, officer, venue, {"active": False}, now)
+    return write.commit({"active": False})
 
 
 @router.post("/{venue_id}/reinstate", response_model=VenueEasyRead, responses=WRITE_ERRORS)
-def reinstate_venue(
-    response: Response,
-    session: SessionDep,
-    catalogue: CatalogueDep,
-    officer: OfficerOnly,
-    venue: Annotated[Venue, Depends(any_venue_or_404)],
-    now: NowDep,
-    if_match: IfMatch = None,
-) -> VenueEasyRead:
+def reinstate_venue(write: OfficerWrite) -> VenueEasyRead:
     """Bring a withdrawn venue back into the scheme, shown again (recorded like any change)."""
-    require_if_match(if_match, venue)
-    return commit_change(response, session, catalogue, officer, venue, {"active": True}, now)
+    return write.commit({"active": True})
 
 
 @router.post("/{venue_id}/checked", response_model=VenueEasyRead, responses=WRITE_ERRORS)
-def mark_checked(
-    response: Response,
-    session: SessionDep,
-    catalogue: CatalogueDep,
-    officer: OfficerOnly,
-    venue: Annotated[Venue, Depends(any_venue_or_404)],
-    now: NowDep,
-    if_match: IfMatch = None,
-) -> VenueEasyRead:
+def mark_checked(write: OfficerWrite) -> VenueEasyRead:
     """Record that the listing was checked today (shown on the venue's page)."""
-    require_if_match(if_match, venue)
-    today = {"last_checked": now.astimezone(LONDON).date()}
-    return commit_change(response, session, catalogue, officer, venue, today, now)
+    return write.commit({"last_checked": write.now.astimezone(LONDON).date()})
 
 
 @router.get(

@@ -5,12 +5,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response
 
 from app.db import utc_now
-from app.deps import CatalogueDep, CurrentAccount, EditableVenue, NowDep, SessionDep
+from app.deps import SessionDep
 from app.errors import error_responses
 from app.models import Photo
 from app.models.venue import VenueEasyRead
 from app.photos import MAX_BYTES, MEDIA_TYPE, SUFFIX, PhotoRefused, prepare_photo
-from app.routers.writes import WRITE_ERRORS, IfMatch, commit_change, require_if_match
+from app.routers.writes import WRITE_ERRORS, EditorWrite
 from app.uploads import read_upload
 
 router = APIRouter(tags=["photos"])
@@ -51,36 +51,29 @@ async def photo_upload(request: Request) -> bytes:
     openapi_extra=PHOTO_BODY,
 )
 def upload_photo(
-    response: Response,
-    session: SessionDep,
-    catalogue: CatalogueDep,
-    account: CurrentAccount,
-    venue: EditableVenue,
-    now: NowDep,
-    upload: Annotated[bytes, Depends(photo_upload)],
-    if_match: IfMatch = None,
+    write: EditorWrite, upload: Annotated[bytes, Depends(photo_upload)]
 ) -> VenueEasyRead:
     """Put up a photo of the entrance: checked, turned upright, made small, metadata removed."""
-    require_if_match(if_match, venue)
+    # `write` comes first: who may, and If-Match, are settled before the body is read.
     try:
         photo = prepare_photo(upload)
     except PhotoRefused as refused:
         raise HTTPException(refused.status, refused.message) from None
+    session, venue = write.session, write.venue
     assert venue.id is not None
     if session.get(Photo, photo.key) is None:
         session.add(
             Photo(
                 key=photo.key,
                 venue_id=venue.id,
-                account_id=account.id,
+                account_id=write.account.id,
                 created_at=utc_now(),
                 width=photo.width,
                 height=photo.height,
                 data=photo.data,
             )
         )
-    url = f"/api/photos/{photo.key}{SUFFIX}"
-    return commit_change(response, session, catalogue, account, venue, {"photo": url}, now)
+    return write.commit({"photo": f"/api/photos/{photo.key}{SUFFIX}"})
 
 
 @router.get(

@@ -5,13 +5,24 @@ stale), is recorded field by field, and reaches nearest look-ups at once on
 this instance (others within a second or two).
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import Header, HTTPException, Response
+from fastapi import Depends, Header, HTTPException, Response
 from sqlmodel import Session
 
 from app.catalogue import Catalogue
+from app.deps import (
+    CatalogueDep,
+    NowDep,
+    SessionDep,
+    any_venue_or_404,
+    current_account,
+    editable_venue,
+    officer_only,
+)
 from app.errors import error_responses
 from app.models import Account, Venue
 from app.models.venue import VenueEasyRead
@@ -59,3 +70,43 @@ def commit_and_refresh(session: Session, catalogue: Catalogue) -> None:
     session.commit()
     # This instance answers with the change at once; others within a second.
     catalogue.refresh_if_changed()
+
+
+@dataclass(frozen=True, slots=True)
+class VenueWrite:
+    """A change about to be made: who, to which venue, with If-Match already checked."""
+
+    response: Response
+    session: Session
+    catalogue: Catalogue
+    account: Account
+    venue: Venue
+    now: datetime
+
+    def commit(self, values: dict[str, Any]) -> VenueEasyRead:
+        return commit_change(
+            self.response, self.session, self.catalogue, self.account, self.venue, values, self.now
+        )
+
+
+def _venue_write(account_rule: Callable[..., Account], venue_rule: Callable[..., Venue]):
+    """A dependency: the caller may change the venue (by the two rules), and sent a fresh ETag."""
+
+    def venue_write(
+        response: Response,
+        session: SessionDep,
+        catalogue: CatalogueDep,
+        account: Annotated[Account, Depends(account_rule)],
+        venue: Annotated[Venue, Depends(venue_rule)],
+        now: NowDep,
+        if_match: IfMatch = None,
+    ) -> VenueWrite:
+        require_if_match(if_match, venue)
+        return VenueWrite(response, session, catalogue, account, venue, now)
+
+    return venue_write
+
+
+# Officers, any venue (withdrawn ones too); editors: officers, or staff of this venue.
+OfficerWrite = Annotated[VenueWrite, Depends(_venue_write(officer_only, any_venue_or_404))]
+EditorWrite = Annotated[VenueWrite, Depends(_venue_write(current_account, editable_venue))]
