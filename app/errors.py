@@ -62,7 +62,7 @@ async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
     A person's browser asking for a page that is not there gets a page, not JSON.
     """
     if exc.status_code == 404 and wants_a_page(request):
-        return not_found_page()
+        return not_found_page(request)
     message = exc.detail if isinstance(exc.detail, str) else "The request could not be answered."
     return JSONResponse(
         {"detail": exc.detail, "message": message},

@@ -28,19 +28,19 @@ SECURITY_HEADERS = {
 FILE_HEADERS = {"X-Content-Type-Options": "nosniff"}
 
 
-def send(request: Request, asset: Asset, document: bool = False) -> Response:
+def send(request: Request, asset: Asset, document: bool = False, status: int = 200) -> Response:
     headers = {
         "ETag": asset.etag,
         "Cache-Control": asset.cache_control,
         "Vary": "Accept-Encoding",
         **(SECURITY_HEADERS if document else FILE_HEADERS),
     }
-    if asset.etag in request.headers.get("if-none-match", ""):
+    if status == 200 and asset.etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
     if asset.gzipped is not None and "gzip" in request.headers.get("accept-encoding", "").lower():
         headers["Content-Encoding"] = "gzip"
-        return Response(asset.gzipped, media_type=asset.media_type, headers=headers)
-    return Response(asset.body, media_type=asset.media_type, headers=headers)
+        return Response(asset.gzipped, status, media_type=asset.media_type, headers=headers)
+    return Response(asset.body, status, media_type=asset.media_type, headers=headers)
 
 
 def file_or_404(path: str) -> Asset:
@@ -100,8 +100,6 @@ async def picture(request: Request, name: str) -> Response:
     return send(request, file_or_404(f"/icons/{name}"))
 
 
-def not_found_page() -> Response:
+def not_found_page(request: Request) -> Response:
     """The easy-read "We cannot find this page", with status 404."""
-    asset = web_app().assets[NOT_FOUND_PAGE]
-    headers = {"Cache-Control": "no-cache", **SECURITY_HEADERS}
-    return Response(asset.body, status_code=404, media_type=asset.media_type, headers=headers)
+    return send(request, web_app().assets[NOT_FOUND_PAGE], document=True, status=404)

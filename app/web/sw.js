@@ -8,6 +8,7 @@
 // position are never stored anywhere.
 const VERSION = "{{version}}";
 const SHELL = {{shell}};
+const KEPT = new Set(SHELL);
 const CACHE = `safe-places-app-${VERSION}`;
 // Every /venues/… page is the same file; its script reads the id from the address.
 const VENUE_PAGE = "/venues/page";
@@ -57,7 +58,7 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
   const path = shellPath(url, request);
-  if (!SHELL.includes(path)) return; // not the app's (the API docs, say): the network's
+  if (!KEPT.has(path)) return; // not the app's (the API docs, say): the network's
 
   event.respondWith(fromShell(request, path));
 });

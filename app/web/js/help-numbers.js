@@ -23,7 +23,15 @@ export function savedContacts() {
   }
 }
 
-export async function freshContacts() {
+// Asked once per page: the call bar and the report page share the answer.
+let asked = null;
+
+export function freshContacts() {
+  asked ??= askForContacts();
+  return asked;
+}
+
+async function askForContacts() {
   try {
     const { contacts } = await getJSON("/api/help");
     if (contacts?.length) {

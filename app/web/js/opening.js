@@ -3,7 +3,7 @@
 // phone's own time zone. Past the list's end we say "unknown", never guess.
 
 export const DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
-const MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
+export const MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
   "September", "October", "November", "December"];
 const DAY_MS = 86400000;
 const LONDON = new Intl.DateTimeFormat("en-GB", {
@@ -16,6 +16,14 @@ export function londonTime(ms) {
   const part = {};
   for (const { type, value } of LONDON.formatToParts(new Date(ms))) part[type] = Number(value);
   return { ...part, hour: part.hour % 24, dayNumber: Date.UTC(part.year, part.month - 1, part.day) / DAY_MS };
+}
+
+// "3 March 2025" from "2025-03-03" (a date, so no time zone); with its day's name,
+// "Monday 3 March 2025".
+export function dateWords(isoDate, { withDay = false } = {}) {
+  const [year, month, day] = isoDate.slice(0, 10).split("-").map(Number);
+  const words = `${day} ${MONTH_NAMES[month - 1]} ${year}`;
+  return withDay ? `${weekday(Date.UTC(year, month - 1, day) / DAY_MS)} ${words}` : words;
 }
 
 function weekday(dayNumber) {

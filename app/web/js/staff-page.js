@@ -1,19 +1,14 @@
 // What every staff and officer screen shares: who is signed in, the menu, sign out,
 // and how problems and progress are told (a problem box that takes focus, a status line).
 import { h, picture, setStatus } from "./dom.js";
+import { MONTH_NAMES, dateWords as dateInWords } from "./opening.js";
 import {
   ApiError, SignInEnded, call, forgetDrafts, forgetToken, hasToken, sendToSignIn, tokenExpired,
 } from "./staff-api.js";
 
-const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
-const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-  "September", "October", "November", "December"];
-
-// "Monday 3 March 2025" from "2025-03-03".
+// "Monday 3 March 2025" from "2025-03-03": staff screens name the day.
 export function dateWords(isoDate) {
-  const [year, month, day] = isoDate.slice(0, 10).split("-").map(Number);
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return `${DAYS[date.getUTCDay()]} ${day} ${MONTHS[month - 1]} ${year}`;
+  return dateInWords(isoDate, { withDay: true });
 }
 
 // "3 March 2025 at 4:05pm", in the phone's own time.
@@ -22,7 +17,7 @@ export function momentWords(isoDateTime) {
   const hours = when.getHours();
   const minutes = String(when.getMinutes()).padStart(2, "0");
   const clock = `${hours % 12 || 12}:${minutes}${hours < 12 ? "am" : "pm"}`;
-  return `${when.getDate()} ${MONTHS[when.getMonth()]} ${when.getFullYear()} at ${clock}`;
+  return `${when.getDate()} ${MONTH_NAMES[when.getMonth()]} ${when.getFullYear()} at ${clock}`;
 }
 
 // The date in the person's own time zone, as a date input holds it: "2025-03-03".

@@ -4,21 +4,14 @@
 import { ApiError, getJSON } from "./api.js";
 import { buttonLink, h, idea, paragraphs, picture, setStatus } from "./dom.js";
 import { telHref } from "./help-numbers.js";
-import { openingFromSpans, savedOnWords } from "./opening.js";
+import { dateWords, openingFromSpans, savedOnWords } from "./opening.js";
 import { directionsUrl, openingPicture, openingWords, photoUrl, sampleNotice } from "./places.js";
 import { refreshSavedList, savedList, savedVenue, saveVenue } from "./saved-list.js";
 import { addSpeakButtons } from "./speak.js";
 
-const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-  "September", "October", "November", "December"];
 const status = document.getElementById("status");
 const article = document.getElementById("venue");
 const venueId = decodeURIComponent(location.pathname.split("/")[2] ?? "");
-
-function dateWords(isoDate) {
-  const [year, month, day] = isoDate.split("-").map(Number);
-  return `${day} ${MONTHS[month - 1]} ${year}`;
-}
 
 // A picture for each step of "when you get there", by what it talks about.
 function stepPicture(step) {
