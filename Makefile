@@ -21,7 +21,11 @@ run: $(VENV)/.installed
 	$(BIN)/safe-places serve
 
 ## Run the whole test suite (PostgreSQL tests skip without a server, unless CI=true).
+## With node, installs the reference opening_hours.js (tests/reference) first.
 test: $(VENV)/.installed-dev
+	@if command -v node >/dev/null 2>&1 && { [ ! -f tests/reference/node_modules/.package-lock.json ] \
+		|| [ tests/reference/package-lock.json -nt tests/reference/node_modules/.package-lock.json ]; }; \
+	then echo "npm ci --prefix tests/reference"; npm ci --prefix tests/reference --no-audit --no-fund; fi
 	$(BIN)/python -m pytest
 
 ## Lint, format check and types.

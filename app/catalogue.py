@@ -17,7 +17,6 @@ from datetime import date, datetime
 from typing import Any
 
 import orjson
-from opening_hours import OpeningHours
 from sqlalchemy import Engine, select
 from sqlmodel import Session
 
@@ -29,7 +28,7 @@ from app.geo import (
     distance_and_bearing,
     walking_minutes,
 )
-from app.hours import HoursError, OpeningNow, closed_until_words, opening_now, parse_hours
+from app.hours import Hours, HoursError, OpeningNow, closed_until_words, opening_now, parse_hours
 from app.models.venue import CATEGORY_WORDS, Venue, is_sample_ref
 
 log = logging.getLogger(__name__)
@@ -110,7 +109,7 @@ class Snapshot:
     # Compact arrays of doubles rather than lists of float objects (8 vs 32 bytes).
     latitudes: array
     longitudes: array
-    hours: list[OpeningHours | None]
+    hours: list[Hours | None]
     # Temporary closures as day ordinals (0: none): closed while today is before it.
     closed_until: array
     # Each venue's fixed fields as the start of a JSON object: b'{"id":1,…,'.
@@ -139,15 +138,16 @@ def _fragment(row: Mapping[Any, Any]) -> bytes:
     return orjson.dumps(fields)[:-1] + b","
 
 
-def _hours_or_none(text: str | None, ref: str) -> OpeningHours | None:
+def _hours_or_none(row: Mapping[Any, Any]) -> Hours | None:
+    text = row["opening_hours"]
     if not text:
         return None
     try:
-        return parse_hours(text)
+        return parse_hours(text, row["latitude"], row["longitude"])
     except HoursError:
         # Stored hours were checked on the way in; if a rule changed since, say
         # "unknown" rather than guess, and tell the operator.
-        log.warning("venue %s has opening hours that no longer parse", ref)
+        log.warning("venue %s has opening hours that no longer parse", row["ref"])
         return None
 
 
@@ -155,7 +155,7 @@ def load_snapshot(engine: Engine) -> Snapshot:
     """Read the active venues (and the revision, first) into a new snapshot."""
     latitudes = array("d")
     longitudes = array("d")
-    hours: list[OpeningHours | None] = []
+    hours: list[Hours | None] = []
     closed_until = array("l")
     fragments = PackedBytes()
     town_points: dict[str, list[float]] = {}
@@ -166,7 +166,7 @@ def load_snapshot(engine: Engine) -> Snapshot:
         for row in session.execute(query.execution_options(yield_per=5000)).mappings():
             latitudes.append(row["latitude"])
             longitudes.append(row["longitude"])
-            hours.append(_hours_or_none(row["opening_hours"], row["ref"]))
+            hours.append(_hours_or_none(row))
             closed_until.append(row["closed_until"].toordinal() if row["closed_until"] else 0)
             fragments.append(_fragment(row))
             sums = town_points.setdefault(row["town"], [0.0, 0.0, 0.0])
@@ -200,7 +200,7 @@ class Catalogue:
         self._snapshot = load_snapshot(engine)
         # id(hours) -> (hours, its state now, that state as JSON). Entries are
         # replaced when they expire, so the dict never outgrows the distinct hours.
-        self._opening: dict[int, tuple[OpeningHours, OpeningNow, bytes]] = {}
+        self._opening: dict[int, tuple[Hours, OpeningNow, bytes]] = {}
         self._reload_lock = threading.Lock()
         self._stop = threading.Event()
         self._watcher: threading.Thread | None = None
@@ -237,7 +237,7 @@ class Catalogue:
                 # keep serving the last good snapshot and try again.
                 log.exception("could not refresh the venue catalogue")
 
-    def opening(self, hours: OpeningHours | None, now: datetime) -> tuple[OpeningNow | None, bytes]:
+    def opening(self, hours: Hours | None, now: datetime) -> tuple[OpeningNow | None, bytes]:
         """A venue's state now and its JSON, cached until the state can change."""
         if hours is None:
             return None, _UNKNOWN_OPENING

@@ -37,6 +37,9 @@ def problem_words(error: dict) -> str | None:
         "greater_than_equal": f"must be {limits.get('ge')} or more",
         "string_too_short": f"must be at least {limits.get('min_length')} characters",
         "string_too_long": f"must be at most {limits.get('max_length')} characters",
+        "too_long": f"must have at most {limits.get('max_length')} items",
+        "timezone_aware": "must say its UTC offset, like 2026-04-06T10:00:00+01:00",
+        "datetime_from_date_parsing": "must be a date and time, like 2026-04-06T10:00:00+01:00",
     }.get(error.get("type", ""))
 
 

@@ -20,6 +20,7 @@ from app.routers import (
     health,
     listings,
     offline,
+    opening_hours,
     photos,
     places,
     venue_files,
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth.router)
     app.include_router(accounts.router)
     app.include_router(easy_read.router)
+    app.include_router(opening_hours.router)
     app.include_router(places.router)
     app.include_router(contacts.router)
     # Last: the web app's pages must never shadow an API route.

@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import orjson
-from opening_hours import OpeningHours
 
 from app.catalogue import Snapshot
-from app.hours import LONDON, Span, state_spans
+from app.hours import LONDON, Hours, Span, state_spans
 from app.venue_page import WHEN_YOU_ARRIVE
 
 # Today and the next 7 days: a week ahead from any moment today.
@@ -54,7 +53,7 @@ def _epochs(spans: list[Span], not_before: float) -> list[tuple[int, int]]:
 
 
 def _hours_json(
-    hours: OpeningHours | None,
+    hours: Hours | None,
     closed_until: int,
     start: datetime,
     end: datetime,

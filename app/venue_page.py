@@ -48,13 +48,17 @@ def etag(venue: Venue) -> str:
 def venue_easy_read(venue: Venue, now: datetime) -> VenueEasyRead:
     """Everything the venue page shows, with opening worked out for `now`."""
     try:
-        hours = parse_hours(venue.opening_hours) if venue.opening_hours else None
+        hours = (
+            parse_hours(venue.opening_hours, venue.latitude, venue.longitude)
+            if venue.opening_hours
+            else None
+        )
     except HoursError:
         hours = None
     state = opening_now(hours, now) if hours else None
     week = (
         [DayHours(day=day, date=date, hours=words) for day, date, words in week_words(hours, now)]
-        if hours and state and state.open_now is not None
+        if hours
         else None
     )
     open_now, status = (state.open_now, state.status) if state else (None, None)

@@ -96,7 +96,11 @@ def test_public_holidays_in_england() -> None:
 
 def test_unknown_hours_are_never_guessed() -> None:
     state = opening_now(parse_hours("Mo-Fr 09:00-17:00 unknown"), at("2026-11-27 12:00"))
-    assert (state.open_now, state.status, state.today) == (None, None, None)
+    assert (state.open_now, state.status, state.today) == (
+        None,
+        "We do not know if it is open now. Phone first.",
+        "Open today 9am to 5pm, phone first.",
+    )
 
 
 def test_split_day_and_week() -> None:

@@ -44,6 +44,7 @@ OPERATIONS = [
     "POST /api/auth/sign-out",
     "POST /api/auth/token",
     "POST /api/easy-read/check",
+    "POST /api/opening-hours/check",
     "POST /api/venues",
     "POST /api/venues/import",
     "POST /api/venues/{venue_id}/checked",

@@ -45,6 +45,7 @@ def test_every_error_is_reported_with_its_line() -> None:
         "Check that latitude and longitude are not swapped.",
         "line 4: postcode 'NOT A CODE' is not a UK postcode, like CV34 4AB",
         "line 5: opening_hours is not in OpenStreetMap format near character 4. "
+        '"Fx" is not a day, month or word we know. '
         "Write it like this: Mo-Fr 09:00-17:00; Sa 10:00-16:00",
         "line 6: ref A-1 is already used on line 2",
         "line 7: name is required",

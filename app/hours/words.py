@@ -1,46 +1,18 @@
 """Opening hours in plain words. Pure: no FastAPI, no database.
 
-Hours use OpenStreetMap's `opening_hours` syntax and are evaluated in
-Europe/London wall-clock time, so clock changes and public holidays (`PH`) are
-handled by the opening-hours library. Hours that are missing, or that the
-library calls "unknown", give `None`: we never guess whether a place is open.
+Everything here reads one `Hours` (app/hours/evaluate.py): the state now, the
+next change, the week's spans. Hours that are missing, or unknown at a moment,
+give `None` and "We do not know if it is open now. Phone first.": we never guess.
 """
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
-from zoneinfo import ZoneInfo
 
-from opening_hours import OpeningHours, ParserError, State  # type: ignore[attr-defined]
+from app.hours.calendar import LONDON, bank_holidays
+from app.hours.evaluate import HORIZON, OPEN_END, Hours, State
 
-LONDON = ZoneInfo("Europe/London")
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-# Look no further ahead than this for the next opening.
-HORIZON = timedelta(days=8)
-
-
-class HoursError(ValueError):
-    """Opening hours that do not follow the OpenStreetMap syntax."""
-
-
-def parse_hours(text: str) -> OpeningHours:
-    """Parse OSM opening hours, or raise HoursError with a short reason."""
-    try:
-        return _parse_cached(text.strip())
-    except (ParserError, SyntaxError, ValueError) as error:
-        where = re.search(r"--> \d+:(\d+)", str(error))
-        at = f" near character {where.group(1)}" if where else ""
-        raise HoursError(
-            f"opening_hours is not in OpenStreetMap format{at}. "
-            f"Write it like this: Mo-Fr 09:00-17:00; Sa 10:00-16:00"
-        ) from None
-
-
-@lru_cache(maxsize=8192)
-def _parse_cached(text: str) -> OpeningHours:
-    # Many venues share the same hours: one parsed object serves them all.
-    return OpeningHours(text, timezone=LONDON, country="GB")
+UNKNOWN_WORDS = "We do not know if it is open now. Phone first."
 
 
 def london_now() -> datetime:
@@ -92,29 +64,39 @@ class OpeningNow:
     closes_at: datetime | None = None
 
 
-def _open_spans(hours: OpeningHours, start: datetime, end: datetime) -> list[list[datetime]]:
-    """Open spans overlapping [start, end), merged, each with its true start and end."""
+def _open_spans(hours: Hours, start: datetime, end: datetime, sure_only: bool = True) -> list[list]:
+    """Open spans overlapping [start, end), merged, each with its true start and end:
+    [start, end, unsure, open_end]. With `sure_only=False`, unknown spans too."""
     # Look a day either side, so a span that began yesterday (or ends tomorrow)
     # is seen whole, not cut at midnight.
-    spans: list[list[datetime]] = []
-    for a, b, state, _comment in hours.intervals(
-        start - timedelta(days=1), end + timedelta(days=1)
-    ):
-        if state != State.OPEN:
+    spans: list[list] = []
+    for a, b, state, comment in hours.intervals(start - timedelta(days=1), end + timedelta(days=1)):
+        if state == State.CLOSED or (sure_only and state != State.OPEN):
             continue
-        if spans and spans[-1][1] == a:
+        unsure, open_end = state == State.UNKNOWN, comment == OPEN_END
+        if spans and spans[-1][1] == a and spans[-1][2:] == [unsure, open_end]:
             spans[-1][1] = b
         else:
-            spans.append([a, b])
+            spans.append([a, b, unsure, open_end])
     return [span for span in spans if span[0] < end and span[1] > start]
+
+
+def _span_words(span: list, start: datetime | None = None) -> str:
+    a, b, unsure, open_end = span
+    if open_end:
+        return f"from {clock_words(a)}, phone first"
+    words = (
+        f"until {clock_words(b)}"
+        if start and a < start
+        else (f"{clock_words(a)} to {clock_words(b)}")
+    )
+    return f"{words}, phone first" if unsure else words
 
 
 Span = tuple[datetime, datetime]
 
 
-def state_spans(
-    hours: OpeningHours, start: datetime, end: datetime
-) -> tuple[list[Span], list[Span]]:
+def state_spans(hours: Hours, start: datetime, end: datetime) -> tuple[list[Span], list[Span]]:
     """Open spans and unknown spans within [start, end), cut to it: what a phone needs
     to tell "open now" offline, without an opening-hours parser of its own."""
     found: dict[State, list[Span]] = {State.OPEN: [], State.UNKNOWN: []}
@@ -132,50 +114,70 @@ def state_spans(
     return found[State.OPEN], found[State.UNKNOWN]
 
 
-def day_words(hours: OpeningHours, day: date) -> str:
-    """'9am to 5pm', '9am to 1pm and 2pm to 5pm', 'Open all day', 'Closed'.
+def day_words(hours: Hours, day: date) -> str:
+    """'9am to 5pm', '9am to 1pm and 2pm to 5pm', 'Open all day', 'Closed';
+    '9am to 5pm, phone first' where the hours say we cannot be sure.
 
     A span belongs to the day it starts on: Friday's "5pm to 2am" is not repeated
     as Saturday's "midnight to 2am".
     """
     start = datetime.combine(day, time(0), LONDON)
     end = datetime.combine(day + timedelta(days=1), time(0), LONDON)
-    spans = _open_spans(hours, start, end)
-    if any(a <= start and b >= end for a, b in spans):
-        return "Open all day"
-    starting_today = day_spans(hours, day, spans)
-    if not starting_today:
+    spans = _open_spans(hours, start, end, sure_only=False)
+    whole_day = [span for span in spans if span[0] <= start and span[1] >= end]
+    if whole_day:
+        return "Not sure. Phone first" if whole_day[0][2] else "Open all day"
+    # A night that began yesterday is yesterday's; an opening that has run since
+    # before yesterday (open all day Wednesday, until midday Thursday) is today's too.
+    today = [
+        [start, span[1], *span[2:]] if span[0] < start else span
+        for span in spans
+        if start <= span[0] < end or span[0] <= start - timedelta(days=1)
+    ]
+    if not today:
         return "Closed"
-    return " and ".join(f"{clock_words(a)} to {clock_words(b)}" for a, b in starting_today)
+    return " and ".join(_span_words(span) for span in today)
 
 
-def day_spans(
-    hours: OpeningHours, day: date, spans: list[list[datetime]] | None = None
-) -> list[tuple[datetime, datetime]]:
+def day_spans(hours: Hours, day: date) -> list[tuple[datetime, datetime]]:
     """The open spans that start on `day` (London time), each with its true end."""
     start = datetime.combine(day, time(0), LONDON)
     end = datetime.combine(day + timedelta(days=1), time(0), LONDON)
-    if spans is None:
-        spans = _open_spans(hours, start, end)
-    return [(a, b) for a, b in spans if start <= a < end]
+    return [(a, b) for a, b, _u, _e in _open_spans(hours, start, end) if start <= a < end]
 
 
-def today_in_words(hours: OpeningHours, now: datetime) -> str:
+def today_in_words(hours: Hours, now: datetime) -> str:
     """'Open today 9am to 5pm.'; a night still going on counts: 'Open today until 3am …'."""
     start = datetime.combine(now.date(), time(0), LONDON)
     end = start + timedelta(days=1)
-    spans = _open_spans(hours, start, end)
-    if any(a <= start and b >= end for a, b in spans):
-        return "Open all day today."
+    spans = _open_spans(hours, start, end, sure_only=False)
+    whole_day = [span for span in spans if span[0] <= start and span[1] >= end]
+    if whole_day:
+        return "Not sure today. Phone first." if whole_day[0][2] else "Open all day today."
     parts = [
-        f"{clock_words(a)} to {clock_words(b)}" if a >= start else f"until {clock_words(b)}"
-        for a, b in spans
-        if a >= start or b > now  # last night's opening only while it lasts
+        _span_words(span, start)
+        for span in spans
+        if span[0] >= start or span[1] > now  # last night's opening only while it lasts
     ]
     return f"Open today {' and '.join(parts)}." if parts else "Closed today."
 
 
-def opening_now(hours: OpeningHours, now: datetime) -> OpeningNow:
+def holiday_words(hours: Hours, today: date, days: int = 366) -> list[str]:
+    """The coming bank holidays where the venue is, and its hours on each:
+    'On Monday 28 December, a bank holiday (Boxing Day): closed.'"""
+    found = []
+    for year in (today.year, today.year + 1):
+        for day, name in bank_holidays(hours.nation, year).items():
+            if today <= day < today + timedelta(days=days):
+                words = day_words(hours, day).replace(". ", ", ")
+                found.append(
+                    f"On {DAY_NAMES[day.weekday()]} {day.day} {day:%B}, a bank holiday "
+                    f"({name}): {words[0].lower()}{words[1:]}."
+                )
+    return found
+
+
+def opening_now(hours: Hours, now: datetime) -> OpeningNow:
     """Open now?, "Open now. Closes at 5pm.", today's hours, and how long that stays true."""
     now = now.astimezone(LONDON)
     next_midnight = datetime.combine(now.date() + timedelta(days=1), time(0), LONDON)
@@ -183,7 +185,7 @@ def opening_now(hours: OpeningHours, now: datetime) -> OpeningNow:
     change = hours.next_change(now)
     valid_until = min(change, next_midnight) if change else next_midnight
     if state == State.UNKNOWN:
-        return OpeningNow(None, None, None, now, valid_until)
+        return OpeningNow(None, UNKNOWN_WORDS, today_in_words(hours, now), now, valid_until)
     today_words = today_in_words(hours, now)
     if state == State.OPEN:
         if change is None or change - now > HORIZON:
@@ -205,7 +207,7 @@ def opening_now(hours: OpeningHours, now: datetime) -> OpeningNow:
     )
 
 
-def week_words(hours: OpeningHours, now: datetime) -> list[tuple[str, date, str]]:
+def week_words(hours: Hours, now: datetime) -> list[tuple[str, date, str]]:
     """The next 7 days from today: (day name, date, hours in words)."""
     today = now.astimezone(LONDON).date()
     days = (today + timedelta(days=offset) for offset in range(7))

@@ -1,0 +1,114 @@
+"""Opening hours: reading OpenStreetMap `opening_hours`, whether a place is open,
+and saying so in plain words. Pure: no FastAPI, no database.
+
+- `syntax`: the value as rules (what we accept, and plain messages for the rest);
+- `calendar`: a venue's nation, its bank holidays, its sunrise and sunset;
+- `evaluate`: `Hours`, the one evaluation behind every answer, agreeing with
+  opening_hours.js (tests/test_hours_reference.py holds us to it);
+- `words`: "Open now. Closes at 5pm.", the week, the bank holidays.
+"""
+
+from datetime import date, datetime
+from functools import lru_cache
+
+from app.hours.calendar import LONDON, Nation, bank_holidays, nation_at, sun_minutes
+from app.hours.evaluate import HORIZON, Hours, Place, State, uses_sun
+from app.hours.syntax import HoursError, Rule, parse_rules
+from app.hours.words import (
+    DAY_NAMES,
+    UNKNOWN_WORDS,
+    OpeningNow,
+    Span,
+    clock_words,
+    closed_until_words,
+    day_spans,
+    day_words,
+    holiday_words,
+    is_temporarily_closed,
+    london_now,
+    opening_now,
+    state_spans,
+    today_in_words,
+    week_words,
+    when_words,
+)
+
+__all__ = [
+    "DAY_NAMES",
+    "MAX_RULES",
+    "HORIZON",
+    "LONDON",
+    "UNKNOWN_WORDS",
+    "Hours",
+    "HoursError",
+    "OpeningNow",
+    "Place",
+    "Span",
+    "State",
+    "bank_holidays",
+    "clock_words",
+    "closed_until_words",
+    "day_spans",
+    "day_words",
+    "holiday_words",
+    "is_temporarily_closed",
+    "london_now",
+    "nation_at",
+    "opening_now",
+    "parse_hours",
+    "reference_state",
+    "state_spans",
+    "today_in_words",
+    "week_words",
+    "when_words",
+]
+
+# The most rules (wrapped twins included) a value may have: each costs a few
+# microseconds a day, and this keeps a week's evaluation within 1 ms.
+MAX_RULES = 40
+
+
+def parse_hours(text: str, latitude: float | None = None, longitude: float | None = None) -> Hours:
+    """A value's `Hours` at a place (its bank holidays, its sun), or HoursError saying
+    what to change. Venues share hours and nations: so do the parsed objects, and
+    only hours that name the sun are bound to a position (about 1 km)."""
+    rules = _rules(text.strip())
+    nation = "England" if latitude is None or longitude is None else nation_at(latitude, longitude)
+    position = (
+        Place(round(latitude, 2), round(longitude, 2))
+        if latitude is not None and longitude is not None and any(map(uses_sun, rules))
+        else Place()
+    )
+    return _bound(text.strip(), nation, position)
+
+
+@lru_cache(maxsize=8192)
+def _rules(text: str) -> list[Rule]:
+    rules = parse_rules(text)
+    if len(rules) > MAX_RULES:
+        raise HoursError(
+            f"opening_hours has {len(rules)} rules; at most {MAX_RULES} can be used. "
+            "Join days with the same hours, like Mo-Fr 09:00-17:00."
+        )
+    return rules
+
+
+@lru_cache(maxsize=8192)
+def _bound(text: str, nation: Nation, position: Place) -> Hours:
+    if position.latitude is not None and position.longitude is not None:
+        # Work out the sun's year here, once, not in the middle of an answer.
+        today = london_now().date()
+        for year in {today.year, (today + HORIZON).year}:
+            sun_minutes(position.latitude, position.longitude, date(year, 1, 1))
+    return Hours(text, position, nation=nation, rules=_rules(text))
+
+
+def reference_state(
+    text: str, latitude: float, longitude: float, moment: datetime
+) -> tuple[str, str | None]:
+    """opening_hours.js's own three answers at a moment, for the differential test:
+    ("open"|"closed"|"unknown", the explicit comment or None)."""
+    answer = parse_hours(text, latitude, longitude).answer(moment)
+    state = "unknown" if answer.unknown else "open" if answer.open else "closed"
+    comment = answer.comment if answer.comment != "open end" else None
+    return state, comment
