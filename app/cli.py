@@ -18,6 +18,7 @@ from app.db import make_engine, migrate, sqlite_file_missing, utc_now
 from app.exports import ExportFormat, export_venues
 from app.importer import import_venue_file
 from app.models import Role, Venue
+from app.places import Gazetteer
 from app.venue_file import VenueFileError
 
 cli = typer.Typer(
@@ -48,6 +49,17 @@ def _existing_database() -> Engine:
     if not inspect(engine).has_table("venue"):
         _fail("The database has no tables yet. Run `safe-places migrate` or `make run` first.")
     return engine
+
+
+def _gazetteer() -> Gazetteer:
+    """The towns and their counties (Open Referral addresses name the county)."""
+    path = get_settings().gazetteer_csv
+    if not path.is_file():
+        _fail(
+            f"There is no gazetteer at {path.resolve()}. Run this in the project's folder, "
+            "or set SAFE_PLACES_GAZETTEER_CSV."
+        )
+    return Gazetteer.from_csv(path)
 
 
 def _fail(message: str) -> NoReturn:
@@ -127,7 +139,7 @@ def export(
 ) -> None:
     """Write the active venues to standard output."""
     with Session(_existing_database()) as session:
-        export = export_venues(session, format, utc_now())
+        export = export_venues(session, format, utc_now(), _gazetteer().area_near)
     sys.stdout.buffer.write(export.body)
 
 

@@ -20,6 +20,7 @@ from app.routers import (
     health,
     listings,
     offline,
+    open_referral,
     opening_hours,
     photos,
     places,
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(opening_hours.router)
     app.include_router(places.router)
     app.include_router(contacts.router)
+    app.include_router(open_referral.router)
     # Last: the web app's pages must never shadow an API route.
     app.include_router(web.router)
     return app

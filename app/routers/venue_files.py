@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from app.deps import CatalogueDep, NowDep, OfficerOnly, SessionDep
+from app.deps import CatalogueDep, GazetteerDep, NowDep, OfficerOnly, SessionDep
 from app.errors import error_responses
 from app.exports import ExportFormat, export_venues
 from app.hours import LONDON
@@ -125,13 +125,14 @@ def export_file(
     session: SessionDep,
     _officer: OfficerOnly,
     now: NowDep,
+    gazetteer: GazetteerDep,
     format: Annotated[
         ExportFormat,
         Query(description="csv (the venue file), geojson (RFC 7946) or openreferral (ORUK)."),
     ] = ExportFormat.csv,
 ) -> Response:
     """Every active venue as a venue file, GeoJSON or Open Referral UK JSON (officers)."""
-    export = export_venues(session, format, now)
+    export = export_venues(session, format, now, gazetteer.area_near)
     filename = f"safe-places-{now.astimezone(LONDON):%Y-%m-%d}.{export.suffix}"
     return Response(
         export.body,
