@@ -40,6 +40,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/server_load.py
 	$(BIN)/python bench/web_weight.py
 	$(BIN)/python bench/photo_upload.py
+	$(BIN)/python bench/opening_hours.py
 
 clean:
 	rm -rf $(VENV) var

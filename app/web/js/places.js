@@ -40,7 +40,7 @@ export function walkWords(venue) {
 }
 
 export function openingWords(venue) {
-  return venue.opening_status ?? "We do not know if it is open now.";
+  return venue.opening_status ?? "We do not know if it is open now. Phone first.";
 }
 
 export function openingPicture(venue) {
