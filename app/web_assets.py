@@ -32,8 +32,8 @@ PICTURES = "public, max-age=86400"
 NOT_KEPT_OFFLINE = frozenset({"/icons/app-512.png", "/icons/app-maskable-512.png"})
 # The staff and officer screens need a sign-in and the network anyway: the phones of
 # the public never download them for offline use, and the service worker leaves them
-# (and every /api/ call) to the network.
-STAFF_ONLY = ("/staff", "/js/staff-", "/js/officer-", "/css/staff")
+# (and every /api/ call) to the network. hours-grid.js is the staff hours form's pure part.
+STAFF_ONLY = ("/staff", "/js/staff-", "/js/officer-", "/js/hours-grid.js", "/css/staff")
 STAFF_PICTURES = frozenset(
     f"/icons/{name}.svg"
     for name in (

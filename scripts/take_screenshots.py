@@ -112,6 +112,9 @@ def take_staff(context) -> None:
     page.wait_for_timeout(300)
     page.screenshot(path=OUT / "9b-staff-easy-read-advice.png")
     print("docs/screenshots/9b-staff-easy-read-advice.png")
+    # Opening hours, chosen day by day; the check's words come after a pause.
+    page.locator("#hours-words li").first.wait_for()
+    shoot(page, "9c-staff-opening-hours", scroll_to="#hours-mo")
     page.evaluate("sessionStorage.clear()")
     sign_in(page, OFFICER)
     page.get_by_label("Search by name, ref or town").fill("leamington")

@@ -82,10 +82,44 @@ def open_screen(context, site: StaffSite, staff: str, screen: str):
         )
         tab.locator("#field-easy_read-advice:not([hidden])").wait_for()
     elif screen == "edit with problems":
+        # Opening hours are chosen, not typed: "edit complex hours" has the hours' 422.
         tab.goto(f"/staff/edit?id={venue}")
         tab.locator("#venue-form:not([hidden])").wait_for()
-        tab.get_by_label("Opening hours").fill("whenever")
         tab.get_by_label("Postcode").fill("NOWHERE")
+        tab.get_by_role("button", name="Save changes").click()
+        tab.locator("#field-postcode-error").wait_for()
+    elif screen == "edit hours, every part open (staff)":
+        tab.goto(f"/staff/edit?id={venue}")
+        tab.locator("#venue-form:not([hidden])").wait_for()
+        tab.get_by_role("group", name="Monday", exact=True).get_by_label("Open", exact=True).check()
+        tab.get_by_label("Monday has a break, like lunch").check()
+        tab.get_by_label("Friday closes at").select_option(label="1am")
+        tab.get_by_label("Friday closes after midnight").check()
+        tab.get_by_role("group", name="Bank holidays").get_by_label("Other hours").check()
+        tab.get_by_label("First day it is closed").fill("2026-12-24")
+        tab.get_by_label("Last day it is closed").fill("2026-12-26")
+        tab.get_by_role("button", name="Add the dates").click()
+        tab.locator("#hours-words li").first.wait_for()
+    elif screen == "edit hours with problems (staff)":
+        tab.goto(f"/staff/edit?id={venue}")
+        tab.locator("#venue-form:not([hidden])").wait_for()
+        tab.get_by_label("Monday closes at").select_option(label="6am")  # opens 6:30am
+        tab.get_by_role("button", name="Save changes").click()
+        tab.locator("#hours-mo-closes-error").wait_for()
+    elif screen == "edit complex hours":
+        officer = site.headers()
+        complex_venue = site.ids["SAMPLE-0013"]
+        _venue, etag = site.listing("SAMPLE-0013", officer)
+        changed = site.api.patch(
+            f"/api/venues/{complex_venue}",
+            json={"opening_hours": "Mo-Sa 07:00-18:30; Su 09:00-16:00; Dec 25 off"},
+            headers={**officer, "If-Match": etag},
+        )
+        assert changed.status_code == 200, changed.text
+        tab.goto(f"/staff/edit?id={complex_venue}")
+        tab.locator("#venue-form:not([hidden])").wait_for()
+        tab.get_by_label("Opening hours").fill("whenever")
+        tab.locator("#field-opening_hours-check:not([hidden])").wait_for()
         tab.get_by_role("button", name="Save changes").click()
         tab.locator("#field-opening_hours-error").wait_for()
     elif screen == "history":
@@ -134,6 +168,9 @@ SCREENS = [
     "edit",
     "edit (staff)",
     "edit with problems",
+    "edit hours, every part open (staff)",
+    "edit hours with problems (staff)",
+    "edit complex hours",
     "history",
     "new venue",
     "accounts with a new password",

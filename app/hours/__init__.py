@@ -35,9 +35,9 @@ from app.hours.words import (
 
 __all__ = [
     "DAY_NAMES",
-    "MAX_RULES",
     "HORIZON",
     "LONDON",
+    "MAX_RULES",
     "UNKNOWN_WORDS",
     "Hours",
     "HoursError",

@@ -164,15 +164,16 @@ def today_in_words(hours: Hours, now: datetime) -> str:
 
 def holiday_words(hours: Hours, today: date, days: int = 366) -> list[str]:
     """The coming bank holidays where the venue is, and its hours on each:
-    'On Monday 28 December, a bank holiday (Boxing Day): closed.'"""
+    'On Monday 28 December, a bank holiday: closed.' (15 words at most, as easy
+    read asks: the holiday's name would make it longer)."""
     found = []
     for year in (today.year, today.year + 1):
-        for day, name in bank_holidays(hours.nation, year).items():
+        for day in bank_holidays(hours.nation, year):
             if today <= day < today + timedelta(days=days):
                 words = day_words(hours, day).replace(". ", ", ")
                 found.append(
-                    f"On {DAY_NAMES[day.weekday()]} {day.day} {day:%B}, a bank holiday "
-                    f"({name}): {words[0].lower()}{words[1:]}."
+                    f"On {DAY_NAMES[day.weekday()]} {day.day} {day:%B}, a bank holiday: "
+                    f"{words[0].lower()}{words[1:]}."
                 )
     return found
 

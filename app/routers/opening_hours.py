@@ -52,7 +52,7 @@ class HoursChecked(BaseModel):
     week: list[str] = Field(description='The next 7 days: "Monday 7 December: 9am to 5pm"')
     holidays: list[str] = Field(
         description="The coming year's bank holidays where the venue is, and its hours on each: "
-        '"On Monday 28 December, a bank holiday (Boxing Day): closed."'
+        '"On Monday 28 December, a bank holiday: closed."'
     )
 
 

@@ -19,6 +19,7 @@ formElement.addEventListener("submit", async (event) => {
   event.preventDefault();
   clearProblem(problem);
   clearFieldErrors(formElement);
+  if (!form.checkHours(problem)) return;
   say(status, "Adding the Safe Place.");
   await act(document.getElementById("add"), problem, async () => {
     try {

@@ -244,6 +244,7 @@ async function save(event) {
   event.preventDefault();
   clearProblem(problem);
   clearFieldErrors(formElement);
+  if (!form.checkHours(problem)) return;
   const changes = form.changes(base);
   if (document.getElementById("remove-photo")?.checked && !photoFile) changes.photo = null;
   if (!Object.keys(changes).length && !photoFile) {

@@ -3,6 +3,7 @@
 // changes under the person's own, and the API's plain 422 message beside each field.
 import { h } from "./dom.js";
 import { call } from "./staff-api.js";
+import { HoursForm } from "./staff-hours-form.js";
 import { clearFieldErrors, fieldError, isoDay, showProblem } from "./staff-page.js";
 
 // As the API names them (app/models/venue.py, Category and CATEGORY_WORDS).
@@ -35,10 +36,8 @@ const SECTIONS = [
     { name: "latitude", max: 20, numeric: true, hint: "Like 52.2823. Right-click the place on an online map to copy it." },
     { name: "longitude", max: 20, numeric: true, hint: "Like -1.5849. West of Greenwich it starts with a minus." },
   ] },
-  { key: "hours", legend: "Opening hours", fields: [
-    { name: "opening_hours", kind: "textarea", rows: 3, oneLine: true, max: 500, code: true,
-      hint: "Write them like this: Mo-Fr 09:00-17:00; Sa 10:00-16:00. Days are Mo Tu We Th Fr Sa Su. PH means bank holidays." },
-  ] },
+  // Chosen day by day (staff-hours-form.js), which writes the OpenStreetMap value.
+  { key: "hours", legend: "Opening hours", fields: [{ name: "opening_hours", kind: "hours", oneLine: true, max: 500 }] },
   { key: "contact", legend: "How to get in touch", fields: [
     { name: "phone", type: "tel", max: 40, autocomplete: "off" },
     { name: "website", type: "url", max: 300, code: true, hint: "It starts with https://" },
@@ -159,13 +158,40 @@ export class VenueForm {
     for (const section of SECTIONS) {
       if (section.officer && !officer) continue;
       for (const field of section.fields) this.fields[field.name] = field;
+      const blocks = section.fields.map((field) => (field.kind === "hours" ? this.hoursBlock(field) : fieldBlock(field)));
       // One box needs no group around it: its label says what it is.
       this.sections[section.key] = section.fields.length === 1
-        ? h("div", { class: "form-section" }, section.fields.map(fieldBlock))
-        : h("fieldset", {}, h("legend", { text: section.legend }), section.fields.map(fieldBlock));
+        ? h("div", { class: "form-section" }, blocks)
+        : h("fieldset", {}, h("legend", { text: section.legend }), blocks);
       container.append(this.sections[section.key]);
     }
     this.checkEasyRead = watchEasyRead(document.getElementById(fieldId("easy_read")));
+  }
+
+  hoursBlock(field) {
+    this.hours = new HoursForm({
+      id: fieldId(field.name), label: LABELS[field.name], max: field.max, position: () => this.position(),
+    });
+    return this.hours.element;
+  }
+
+  // Where the venue is, for the hours check (sunrise and sunset): the form's own
+  // latitude and longitude for officers, otherwise the venue's.
+  position() {
+    const number = (name) => {
+      const text = name in this.fields ? this.get(name) : String(this.venue?.[name] ?? "");
+      return /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : null;
+    };
+    const [latitude, longitude] = [number("latitude"), number("longitude")];
+    return latitude === null || longitude === null ? {} : { latitude, longitude };
+  }
+
+  // Hours the grid cannot write yet (closing before opening): said beside each time and
+  // in the problem box. Returns true when there are none.
+  checkHours(box) {
+    const problems = this.hours.problems();
+    if (problems.length) showProblem(box, "Check the opening hours.", { links: problems });
+    return !problems.length;
   }
 
   // A form field added by a screen (like the closure), read and compared like the rest.
@@ -185,7 +211,9 @@ export class VenueForm {
 
   set(name, text) {
     const field = this.fields[name];
-    if (field.kind === "yes-no") {
+    if (field.kind === "hours") {
+      this.hours.load(text);
+    } else if (field.kind === "yes-no") {
       for (const radio of document.querySelectorAll(`input[name="${name}"]`)) radio.checked = radio.value === text;
     } else {
       document.getElementById(fieldId(name)).value = text;
@@ -193,6 +221,7 @@ export class VenueForm {
   }
 
   fill(venue) {
+    this.venue = venue;
     for (const name of Object.keys(this.fields)) this.set(name, toForm(name, venue[name]));
     this.checkEasyRead();
   }
@@ -248,13 +277,15 @@ export class VenueForm {
       else general.push(said);
     }
     for (const [name, sentences] of byField) {
-      fieldError(document.getElementById(fieldId(name)), sentences.join(" "));
+      const input = this.fields[name].kind === "hours" ? this.hours.errorInput() : document.getElementById(fieldId(name));
+      fieldError(input, sentences.join(" "));
     }
     const links = [...byField].map(([name, sentences]) => ({ id: this.focusId(name), words: sentences.join(" ") }));
     showProblem(box, general.length ? general : (links.length ? "" : message), { links });
   }
 
   focusId(name) {
+    if (this.fields[name].kind === "hours") return this.hours.focusId();
     return this.fields[name].kind === "yes-no" ? `${fieldId(name)}-${this.get(name) || "unknown"}` : fieldId(name);
   }
 }
