@@ -10,6 +10,7 @@ from app.catalogue import Catalogue
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.errors import EXCEPTION_HANDLERS
+from app.hours import london_now, warm_up
 from app.places import Gazetteer, OnlineGeocoder
 from app.privacy import install_access_log_filter
 from app.routers import (
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         install_access_log_filter()
+        warm_up(london_now().date())
         engine = make_engine(settings.database_url)
         try:
             catalogue = Catalogue(engine, settings.refresh_seconds)

@@ -20,6 +20,7 @@ import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from threading import Lock
 
 from app.hours.calendar import LONDON, Nation, bank_holiday, nation_at, sun_minutes
@@ -59,7 +60,6 @@ class Answer:
         return State.OPEN if self.open else State.CLOSED
 
 
-CLOSED = Answer(False, False, None)
 # (start minute, end minute, answer) covering a wall-clock day from 0 to 1440.
 Segment = tuple[int, int, Answer]
 # (start, end, answer) in UTC epoch seconds.
@@ -147,7 +147,7 @@ class Hours:
         segments: list[Segment] = []
         for start, end in itertools.pairwise(ordered):
             answer = _answer_at(start, ranges)
-            if segments and segments[-1][2] == answer:
+            if segments and segments[-1][2] is answer:
                 segments[-1] = (segments[-1][0], end, answer)
             else:
                 segments.append((start, end, answer))
@@ -159,7 +159,14 @@ class Hours:
         yesterday = day - ONE_DAY
         for index, (groups, replaces, wrapped) in enumerate(self._compiled):
             on = yesterday if wrapped else day
-            if all(any(test(on) for test in group) for group in groups):
+            # Every group holds for some test in it (plain loops: this is the hot path).
+            for group in groups:
+                for test in group:
+                    if test(on):
+                        break
+                else:
+                    break
+            else:
                 if replaces:
                     matching = []
                 matching.append(index)
@@ -258,7 +265,7 @@ class Hours:
         for start, end, answer in self.day(local.date()):
             if start <= minute < end:
                 return answer
-        return CLOSED  # pragma: no cover - the segments cover the day
+        return _answer(False, False, None)  # pragma: no cover - the segments cover the day
 
     def state(self, moment: datetime) -> tuple[State, str | None]:
         answer = self.answer(moment)
@@ -286,7 +293,7 @@ class Hours:
                 if a >= end:
                     return found
                 a, b = max(a, start), min(b, end)
-                if found and found[-1][1] == a and found[-1][2] == answer:
+                if found and found[-1][1] == a and found[-1][2] is answer:
                     found[-1] = (found[-1][0], b, answer)
                 else:
                     found.append((a, b, answer))
@@ -342,7 +349,7 @@ def _timed(day: date, segments: list[Segment]) -> list[Timed]:
         local = datetime.fromtimestamp(a, LONDON)
         minute = local.hour * 60 + local.minute
         answer = next(ans for s, e, ans in segments if s <= minute < e)
-        if timed and timed[-1][2] == answer:
+        if timed and timed[-1][2] is answer:
             timed[-1] = (timed[-1][0], b, answer)
         else:
             timed.append((a, b, answer))
@@ -376,8 +383,14 @@ def _answer_at(minute: int, ranges: list[tuple[Rule, list[tuple[int, int]]]]) ->
                     if not rule.times[i + 1].always and not next_a <= minute < next_b:
                         unknown = False
     if matched is not None and matched.comment is not None:
-        return Answer(open_, unknown, matched.comment)
-    return Answer(open_, unknown, OPEN_END if open_end_rule is not None else None)
+        return _answer(open_, unknown, matched.comment)
+    return _answer(open_, unknown, OPEN_END if open_end_rule is not None else None)
+
+
+@lru_cache(maxsize=1024)
+def _answer(open_: bool, unknown: bool, comment: str | None) -> Answer:
+    """One object per distinct answer, so segments compare by identity."""
+    return Answer(open_, unknown, comment)
 
 
 def _minutes(point: TimePoint, sun: dict[str, int] | None) -> int:
