@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel
 from pydantic import Field as PydanticField
+from sqlalchemy import BigInteger
 from sqlmodel import Field, SQLModel
 
 from app.models.columns import text_enum
@@ -70,6 +71,9 @@ class Venue(VenueFields, table=True):
     closed_until: date | None = None
     # Counts changes; the ETag, so two people editing at once cannot overwrite each other.
     version: int = Field(default=1)
+    # The catalogue revision of the venue's last change: servers reload only the
+    # venues changed since the revision they hold (migration 0005).
+    revision: int = Field(default=0, sa_type=BigInteger, index=True)
     created_at: datetime
     updated_at: datetime
 
