@@ -1,8 +1,15 @@
-"""Making and changing accounts: one place for the CLI and the API."""
+"""Making and changing accounts: one place for the CLI and the API.
+
+An account's ETag is the moment of its last change, to the microsecond
+(`updated_at`, which every change moves on). A change sent with If-Match is a
+compare-and-set on it (`claim_account`), like a venue's version: of two changes
+made from one read, one is kept and the other is refused whole. Not HTTP.
+"""
 
 from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from app.db import utc_now
@@ -13,6 +20,46 @@ from app.security import hash_password
 
 class AccountError(ValueError):
     """A request about accounts that cannot be done, with a reason a person can act on."""
+
+
+class AccountChanged(Exception):
+    """Someone changed the account after it was read: nothing of this change may be kept."""
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+
+
+def _as_utc(moment: datetime) -> datetime:
+    # SQLite hands back the UTC time it was given, without its zone.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def account_etag(account: Account) -> str:
+    """What a change to the account must send back as If-Match."""
+    return f'"{(_as_utc(account.updated_at) - EPOCH) // MICROSECOND}"'
+
+
+def claim_account(session: Session, account: Account) -> None:
+    """Mark the account changed now, only if it is unchanged since it was read.
+
+    One statement checks and writes, so it holds on both databases and across
+    server processes; it is the change's first write, and the row (the SQLite
+    database) stays locked until the caller commits. The new time is later than
+    the old by at least a microsecond, so every change gives a new ETag.
+    Raises AccountChanged, having written nothing, when someone got there first.
+    """
+    read = account.updated_at
+    now = max(utc_now(), _as_utc(read) + MICROSECOND)
+    # On the connection, not the session: no flush of pending rows before it.
+    claimed = session.connection().execute(
+        update(Account)
+        .where(col(Account.id) == account.id, col(Account.updated_at) == read)
+        .values(updated_at=now)
+    )
+    if claimed.rowcount != 1:
+        raise AccountChanged(f"account {account.id} changed after it was read")
+    account.updated_at = now
 
 
 def normalise_email(email: str) -> str:
@@ -33,6 +80,7 @@ def public(session: Session, account: Account) -> AccountPublic:
         active=account.active,
         must_change_password=account.must_change_password,
         venue_ids=venue_ids_of(session, account.id),
+        etag=account_etag(account),
     )
 
 

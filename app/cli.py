@@ -19,7 +19,7 @@ from app.exports import ExportFormat, export_venues
 from app.importer import import_venue_file
 from app.models import Role, Venue
 from app.places import Gazetteer
-from app.venue_file import VenueFileError
+from app.venue_file import MAX_FILE_BYTES, VenueFileError
 
 cli = typer.Typer(
     help="Safe Places: find the nearest Safe Place.",
@@ -90,6 +90,9 @@ def serve(
         workers=workers or settings.workers,
         loop="uvloop",
         http="httptools",
+        # Off: uvicorn's default trusts X-Forwarded-For from any local client. The app
+        # reads it itself, only from SAFE_PLACES_TRUSTED_PROXIES (app/main.py).
+        proxy_headers=False,
     )
 
 
@@ -108,6 +111,7 @@ def import_command(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only; change nothing.")] = False,
 ) -> None:
     """Load or update venues from a CSV file, matched by ref. All rows or none."""
+    data = _venue_file(path)
     url = get_settings().database_url
     if not dry_run:
         engine = make_engine(url)
@@ -118,7 +122,7 @@ def import_command(
         migrate(engine)
     with Session(engine) as session:
         try:
-            summary = import_venue_file(session, path.read_bytes(), dry_run=dry_run)
+            summary = import_venue_file(session, data, dry_run=dry_run)
         except VenueFileError as error:
             typer.echo(f"{path}: nothing was imported, because:", err=True)
             for problem in error.errors:
@@ -129,6 +133,16 @@ def import_command(
             typer.echo(f"{path}: {message}", err=True)
             raise typer.Exit(1) from None
     typer.echo(f"{path}: {summary}")
+
+
+def _venue_file(path: Path) -> bytes:
+    """The file's bytes, or exit 1 saying why it cannot be read (never a traceback)."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            _fail(f"{path}: nothing was imported; the file is bigger than 10 MB. Split it up.")
+        return path.read_bytes()
+    except OSError as error:
+        _fail(f"{path}: nothing was imported; the file cannot be read: {error.strerror}")
 
 
 @cli.command()

@@ -5,7 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, BaseModel, Field, model_validator
+from pydantic import AliasChoices, BaseModel, Field, IPvAnyNetwork, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -51,11 +51,24 @@ class Settings(BaseSettings):
     geocoder_domain: str = "nominatim.openstreetmap.org"
     geocoder_scheme: Literal["http", "https"] = "https"
     geocoder_user_agent: str = "safe-places"
+    # Hosts a venue's photo may be an https:// address at, as a JSON list, like
+    # ["photos.council.example"]. Empty: only photos put up here, since a picture
+    # from elsewhere tells its host who opened the page.
+    photo_hosts: list[str] = Field(default_factory=list)
     host: str = Field(
         default="127.0.0.1", validation_alias=AliasChoices("HOST", "SAFE_PLACES_HOST")
     )
     port: int = Field(default=8000, validation_alias=AliasChoices("PORT", "SAFE_PLACES_PORT"))
     workers: int = Field(default=1, ge=1, le=64)
+    # The host names this service answers to in production, as a JSON list, like
+    # ["safeplaces.council.example"] (or ["*"] for any): other Host headers get 400.
+    # localhost, 127.0.0.1, ::1 and HOST are always answered.
+    allowed_hosts: list[str] = Field(default_factory=list)
+    # The reverse proxies in front of the servers, as a JSON list of addresses or
+    # networks, like ["10.0.0.0/8"]. Only a request from one of them may say, in
+    # X-Forwarded-For, whose request it passes on (the sign-in limits count by
+    # address). Empty: trust none, so every address is the connection's own.
+    trusted_proxies: list[IPvAnyNetwork] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _secret_key_outside_development(self) -> "Settings":

@@ -76,6 +76,18 @@ def current_revision(session: Session) -> int:
     return state.revision if state else 0
 
 
-def bump_revision(session: Session) -> None:
-    """Mark the venues as changed, inside the caller's transaction."""
+# What a bulk write marks its venues with until it has its revision to stamp on them.
+UNSTAMPED = -1
+
+
+def bump_revision(session: Session) -> int:
+    """Mark the venues as changed, inside the caller's transaction; the new revision.
+
+    The caller stamps it on every venue it changed (`venue.revision`), so a server
+    holding revision R reloads only the venues `WHERE revision > R`. The update
+    locks the one row until the caller commits: on PostgreSQL writers queue here,
+    so revision N commits only after N - 1 has (on SQLite writes are serial
+    anyway), and a reader that sees revision N sees every venue stamped N or less.
+    """
     session.execute(update(CatalogueState).values(revision=CatalogueState.revision + 1))
+    return session.exec(select(CatalogueState.revision)).one()

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import insert, update
 from sqlmodel import Session, col, select
 
-from app.db import bump_revision, utc_now
+from app.db import UNSTAMPED, bump_revision, utc_now
 from app.models import Account, Venue, VenueChange
 from app.venue_file import COLUMNS, read_venue_file
 
@@ -62,13 +62,14 @@ def import_venue_file(
 ) -> ImportSummary:
     """Check the whole file, then add new refs and update changed ones, or change nothing.
 
-    Raises VenueFileError (nothing written) when any row is wrong. Venues not in
-    the file are left as they are: a file may hold part of a county's list.
+    Raises VenueFileError (nothing written) when any row is wrong, a ref among
+    them that differs from a stored one only in case. Venues not in the file are
+    left as they are: a file may hold part of a county's list.
     Rows identical to what is stored are not rewritten, so importing the same
     file twice changes nothing (and no server reloads for it).
     """
-    rows = read_venue_file(data)
     stored = _stored_rows(session)
+    rows = read_venue_file(data, {ref: columns for ref, (_, _, columns) in stored.items()})
     now = utc_now()
     new_rows: list[dict[str, Any]] = []
     changed_rows: list[dict[str, Any]] = []
@@ -91,12 +92,22 @@ def import_venue_file(
     if dry_run or not (new_rows or changed_rows):
         return summary
     try:
+        # Marked as written here, then stamped with the new revision: the revision
+        # is taken last, as an edit takes it after locking its venue (no deadlock).
+        for written in (*new_rows, *changed_rows):
+            written["revision"] = UNSTAMPED
         if new_rows:
             session.execute(insert(Venue), new_rows)
         if changed_rows:
             session.execute(update(Venue), changed_rows)
             session.execute(insert(VenueChange), history)
-        bump_revision(session)
+        revision = bump_revision(session)
+        session.execute(
+            update(Venue)
+            .where(col(Venue.revision) == UNSTAMPED)
+            .values(revision=revision)
+            .execution_options(synchronize_session=False)
+        )
         session.commit()
     except Exception:
         session.rollback()

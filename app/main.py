@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from sqlalchemy.exc import DBAPIError
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app.catalogue import Catalogue
 from app.config import Settings, get_settings
@@ -12,7 +13,8 @@ from app.db import make_engine
 from app.errors import EXCEPTION_HANDLERS
 from app.hours import london_now, warm_up
 from app.places import Gazetteer, OnlineGeocoder
-from app.privacy import install_access_log_filter
+from app.privacy import RouteForTheLog, install_access_log_filter
+from app.request_bodies import BodyGuard
 from app.routers import (
     accounts,
     auth,
@@ -29,7 +31,9 @@ from app.routers import (
     venues,
     web,
 )
+from app.routers.api_docs import add_docs
 from app.security import SignInThrottle
+from app.security_headers import SecurityHeaders
 
 DESCRIPTION = """
 Find the nearest Safe Place, and read about it in easy read.
@@ -59,7 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.settings = settings
         app.state.engine = engine
         app.state.catalogue = catalogue
-        app.state.sign_in_throttle = SignInThrottle()
+        app.state.sign_in_throttle = SignInThrottle(engine)
         app.state.gazetteer = Gazetteer.from_csv(settings.gazetteer_csv)
         app.state.geocoder = (
             OnlineGeocoder(
@@ -83,7 +87,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         exception_handlers=EXCEPTION_HANDLERS,
+        # /docs is served by add_docs, from this server, under a CSP; no ReDoc (a CDN's).
+        docs_url=None,
+        redoc_url=None,
     )
+    # Outermost last: security headers on every answer, even a refused body's.
+    app.add_middleware(BodyGuard)
+    app.add_middleware(RouteForTheLog)
+    app.add_middleware(SecurityHeaders, settings=settings)
+    if settings.trusted_proxies:
+        # Outermost, and here rather than in uvicorn (`serve` turns its own off), so
+        # that one setting decides whichever server runs the app.
+        proxies = [str(network) for network in settings.trusted_proxies]
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)
+    add_docs(app)
     app.include_router(health.router)
     # Before venues: /api/venues/unchecked, /import, /export are not venue ids.
     app.include_router(venue_files.router)

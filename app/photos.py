@@ -1,16 +1,23 @@
-"""Photos of a venue's entrance: checked by their bytes, cleaned and made small.
+"""Photos of a venue's entrance: checked by their bytes, cleaned and made small;
+and which photo addresses a venue may show.
 
-Pure: no FastAPI, no database. A photo is re-encoded from its pixels, so
-nothing of the uploaded file survives but the picture: no EXIF (which can
-hold where the phone was), no comments, no colour profile, no second frame.
+Pure: no FastAPI, no database (the allowed photo hosts are a setting). A photo
+is re-encoded from its pixels, so nothing of the uploaded file survives but the
+picture: no EXIF (which can hold where the phone was), no comments, no colour
+profile, no second frame.
 """
 
 import hashlib
 import io
+import re
 import warnings
+from collections.abc import Collection
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from app.config import get_settings
 
 MAX_BYTES = 5 * 1024 * 1024
 # A phone's photo is 12 to 50 megapixels; more than this in under 5 MB is a
@@ -21,6 +28,10 @@ MAX_SIDE = 1280
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
 MEDIA_TYPE = "image/webp"
 SUFFIX = ".webp"
+# A photo put up here: its content's hash, exactly (no "..", no %2e, no query).
+UPLOADED_PHOTO = re.compile(r"/api/photos/[0-9a-f]{32}\.webp")
+# An address elsewhere: https, printable ASCII, no spaces, quotes, brackets or "\\".
+PHOTO_ADDRESS = re.compile(r"https://[!#-&(-;=?-\[\]-~]+")
 
 
 class PhotoRefused(ValueError):
@@ -96,3 +107,40 @@ def _too_many_pixels() -> PhotoRefused:
         413,
         f"The photo has more than {MAX_PIXELS // 1_000_000} million pixels. Send a smaller photo.",
     )
+
+
+def uploaded_photo_address(key: str) -> str:
+    return f"/api/photos/{key}{SUFFIX}"
+
+
+def allowed_photo_hosts() -> frozenset[str]:
+    """The hosts an officer allows photos from (SAFE_PLACES_PHOTO_HOSTS); none by default."""
+    return frozenset(host.strip().lower() for host in get_settings().photo_hosts if host.strip())
+
+
+def photo_address_problem(address: str, hosts: Collection[str] | None = None) -> str | None:
+    """Why a venue may not show this photo address, or None when it may.
+
+    A page that loads a picture from elsewhere tells that host who opened it, so
+    a photo is one put up here, or on a host the council chose to trust.
+    """
+    if UPLOADED_PHOTO.fullmatch(address):
+        return None
+    allowed = allowed_photo_hosts() if hosts is None else hosts
+    if PHOTO_ADDRESS.fullmatch(address):
+        try:
+            host = urlsplit(address).netloc.lower()
+        except ValueError:  # like an unclosed [ in an IPv6 address
+            host = ""
+        # The whole authority must be an allowed host: no user@, no port, no lookalike.
+        if host in allowed:
+            return None
+    if allowed:
+        where = ", ".join(sorted(allowed))
+        return f"photo must be an uploaded photo (/api/photos/….webp) or https:// at {where}"
+    return "photo must be an uploaded photo (/api/photos/….webp): put it up on the venue's page"
+
+
+def public_photo(address: str | None) -> str | None:
+    """The photo address if a venue may show it, else None (shown as no photo)."""
+    return address if address and photo_address_problem(address) is None else None

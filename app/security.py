@@ -1,15 +1,39 @@
-"""Passwords (argon2, through pwdlib), signed access tokens, and sign-in throttling."""
+"""Passwords (argon2, through pwdlib), signed access tokens, and sign-in throttling
+(counted in the database, so every instance sharing it counts the same tries)."""
 
+import hashlib
+import ipaddress
+import math
 import secrets
 import threading
 import time
-from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from typing import Literal
 
 import jwt
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    not_,
+    or_,
+    select,
+    true,
+    update,
+)
+from sqlmodel import col
+
+from app.models import SignInAttempt
 
 ACCESS_TOKEN_MINUTES = 15
 ALGORITHM = "HS256"
@@ -68,47 +92,203 @@ def read_access_token(token: str, secret_key: str) -> tuple[int, int]:
         raise BadToken(str(error)) from None
 
 
-class SignInThrottle:
-    """Refuses sign-ins after too many recent failures for one account or one address.
+class TooManyTries(Exception):
+    """A sign-in try refused before its password is checked."""
 
-    Kept in memory, per server process: with several instances an attacker gets
-    a few more tries in all, never unlimited ones.
+    def __init__(self, wait_seconds: int, elsewhere: bool) -> None:
+        super().__init__(wait_seconds)
+        self.wait_seconds = wait_seconds
+        # Only the account's own limit refused it: the failures came from other
+        # addresses, and the account's owner can still sign in where they did before.
+        self.elsewhere = elsewhere
+
+
+@dataclass(frozen=True)
+class SignInLimits:
+    """How many failed tries within the window refuse which new tries."""
+
+    per_account_and_address: int = 5
+    per_address: int = 20
+    per_account: int = 20
+    window_seconds: float = 15 * 60
+    # An address where the account signed in this recently is taken to be its owner's.
+    known_address_seconds: float = 30 * 24 * 60 * 60
+
+
+Limit = Literal["account_and_address", "address", "account"]
+
+
+def limits_reached(
+    failures: dict[Limit, int], known_address: bool, limits: SignInLimits
+) -> list[tuple[Limit, int]]:
+    """The limits a new try would go over, each with the failures it allows."""
+    allowed: dict[Limit, int] = {"account_and_address": limits.per_account_and_address}
+    if not known_address:  # the owner's own address answers only to its own failures
+        allowed |= {"address": limits.per_address, "account": limits.per_account}
+    return [(limit, most) for limit, most in allowed.items() if failures[limit] >= most]
+
+
+def account_key(email: str) -> str:
+    return hashlib.sha256(email.encode("utf-8", "backslashreplace")).hexdigest()
+
+
+def address_key(host: str) -> str:
+    """What the limits count by: the IP address, or an IPv6 client's whole /64 network
+    (a device is handed a /64 to pick addresses from)."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:  # a test client's name, a Unix socket: nothing to read
+        return "name:" + hashlib.sha256(host.encode("utf-8", "backslashreplace")).hexdigest()[:32]
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
+@dataclass(frozen=True)
+class SignInTry:
+    id: int
+    account: str
+    address: str
+
+
+def _tally(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _nth_latest(connection: Connection, condition: ColumnElement[bool], n: int) -> float | None:
+    """When the n-th latest try matching `condition` began (None if there are fewer)."""
+    query = (
+        select(col(SignInAttempt.at))
+        .where(condition)
+        .order_by(col(SignInAttempt.at).desc())
+        .offset(n - 1)
+        .limit(1)
+    )
+    return connection.execute(query).scalar()
+
+
+class SignInThrottle:
+    """Refuses sign-in tries after too many recent failures, counted in the database so
+    that every instance sharing it counts the same tries.
+
+    Within 15 minutes: 5 failures for one account from one address refuse that address
+    for that account; 20 from one address refuse it for other accounts too; 20 for one
+    account, from anywhere, refuse it at other addresses too. Only the first limit
+    holds where the account signed in within 30 days, so an attacker elsewhere cannot
+    lock the owner out: only failures from the owner's own address can.
+
+    A try is written down as a failure before its password is checked, and counted
+    after, so tries in flight on other instances count too: however many arrive at
+    once, no more than the limit are checked. A refused try is not counted.
     """
 
     def __init__(
-        self, per_account: int = 5, per_address: int = 20, window_seconds: float = 900
+        self,
+        engine: Engine,
+        limits: SignInLimits | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
-        self._limits = {"account": per_account, "address": per_address}
-        self._window = window_seconds
-        self._failures: dict[tuple[str, str], deque[float]] = {}
-        self._lock = threading.Lock()
+        self._engine = engine
+        self._limits = limits or SignInLimits()
+        self._clock = clock
+        self._next_prune = 0.0
+        self._prune_lock = threading.Lock()
 
-    def _recent(self, key: tuple[str, str], now: float) -> deque[float]:
-        failures = self._failures.get(key, deque())
-        while failures and failures[0] <= now - self._window:
-            failures.popleft()
-        if not failures:
-            self._failures.pop(key, None)  # forget the old, so memory stays bounded
-        return failures
+    def begin(self, email: str, host: str) -> SignInTry:
+        """A try that counts as a failure until `succeeded`; raises TooManyTries."""
+        account, address = account_key(email), address_key(host)
+        # Read-only first: hammering a closed door costs the database no writes.
+        self._refuse_if_over(account, address, own=None)
+        row = {"account": account, "address": address, "at": self._clock(), "succeeded": False}
+        with self._engine.begin() as connection:
+            added = insert(SignInAttempt).values(row).returning(col(SignInAttempt.id))
+            own = connection.execute(added).scalar_one()
+            assert own is not None
+        try:
+            self._refuse_if_over(account, address, own)  # others may have come in meanwhile
+        except TooManyTries:
+            with self._engine.begin() as connection:
+                connection.execute(delete(SignInAttempt).where(col(SignInAttempt.id) == own))
+            raise
+        self._prune_now_and_then()
+        return SignInTry(own, account, address)
 
-    def retry_after(self, account: str, address: str) -> int:
-        """Seconds to wait before trying again, or 0 when a try is allowed."""
-        now = time.monotonic()
-        with self._lock:
-            waits = [
-                self._window - (now - failures[0])
-                for key in (("account", account), ("address", address))
-                if len(failures := self._recent(key, now)) >= self._limits[key[0]]
+    def succeeded(self, attempt: SignInTry) -> None:
+        """The password was right: this address's earlier failures for the account are
+        forgiven, and the address is known as the owner's."""
+        earlier_failures = (
+            select(col(SignInAttempt.id))
+            .where(
+                col(SignInAttempt.account) == attempt.account,
+                col(SignInAttempt.address) == attempt.address,
+                not_(col(SignInAttempt.succeeded)),
+                col(SignInAttempt.id) < attempt.id,
+            )
+            .with_for_update(skip_locked=True)  # never wait on another instance: no deadlock
+        )
+        with self._engine.begin() as connection:
+            connection.execute(
+                update(SignInAttempt)
+                .where(col(SignInAttempt.id) == attempt.id)
+                .values(succeeded=True)
+            )
+            connection.execute(
+                delete(SignInAttempt).where(col(SignInAttempt.id).in_(earlier_failures))
+            )
+
+    def _refuse_if_over(self, account: str, address: str, own: int | None) -> None:
+        now, limits = self._clock(), self._limits
+        failure = and_(
+            not_(col(SignInAttempt.succeeded)),
+            col(SignInAttempt.at) > now - limits.window_seconds,
+            col(SignInAttempt.id) != own if own is not None else true(),
+        )
+        same_account = col(SignInAttempt.account) == account
+        same_address = col(SignInAttempt.address) == address
+        groups: dict[Limit, ColumnElement[bool]] = {
+            "account_and_address": and_(same_account, same_address),
+            "address": same_address,
+            "account": same_account,
+        }
+        known = and_(
+            col(SignInAttempt.succeeded),
+            groups["account_and_address"],
+            col(SignInAttempt.at) > now - limits.known_address_seconds,
+        )
+        since = now - max(limits.window_seconds, limits.known_address_seconds)
+        counts = select(
+            *(_tally(and_(failure, group)) for group in groups.values()), _tally(known)
+        ).where(or_(same_account, same_address), col(SignInAttempt.at) > since)
+        with self._engine.connect() as connection:
+            *failures, known_here = map(int, connection.execute(counts).one())
+            over = limits_reached(dict(zip(groups, failures, strict=True)), known_here > 0, limits)
+            if not over:
+                return
+            # When the most-th latest failure leaves the window, fewer than most remain.
+            latest = [
+                _nth_latest(connection, and_(failure, groups[limit]), most) for limit, most in over
             ]
-        return max(1, int(max(waits)) + 1) if waits else 0
+        wait = max((at + limits.window_seconds - now for at in latest if at is not None), default=1)
+        elsewhere = [limit for limit, _ in over] == ["account"]
+        raise TooManyTries(max(1, math.ceil(wait)), elsewhere)
 
-    def failed(self, account: str, address: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            for key in (("account", account), ("address", address)):
-                self._failures[key] = self._recent(key, now)
-                self._failures[key].append(now)
-
-    def succeeded(self, account: str) -> None:
-        with self._lock:
-            self._failures.pop(("account", account), None)
+    def _prune_now_and_then(self) -> None:
+        """Forget failures older than the window and sign-ins older than 30 days, at
+        most once a minute per process."""
+        now, limits = self._clock(), self._limits
+        with self._prune_lock:
+            if now < self._next_prune:
+                return
+            self._next_prune = now + 60
+        stale = or_(
+            and_(
+                not_(col(SignInAttempt.succeeded)),
+                col(SignInAttempt.at) < now - limits.window_seconds,
+            ),
+            col(SignInAttempt.at) < now - limits.known_address_seconds,
+        )
+        doomed = select(col(SignInAttempt.id)).where(stale).with_for_update(skip_locked=True)
+        with self._engine.begin() as connection:
+            connection.execute(delete(SignInAttempt).where(col(SignInAttempt.id).in_(doomed)))

@@ -70,21 +70,26 @@ def wrk(url: str, seconds: int, script: Path | None = None) -> tuple[float, str,
     return rate, p50, p99
 
 
-def nearest_script(folder: Path) -> Path:
-    """A wrk Lua script that asks for the nearest venues to 1,000 random positions."""
+def nearest_script(folder: Path, rate: int = 0) -> Path:
+    """A wrk Lua script that asks for the nearest venues to 1,000 random positions.
+
+    With a rate, each connection waits between requests so that all of them
+    together ask about `rate` a second (a steady load, not as fast as possible).
+    """
     rng = random.Random(5)
     paths = [
         f'"/api/venues/nearest?lat={lat:.5f}&lon={lon:.5f}"'
         for lat, lon in random_positions(1000, seed=rng.randint(0, 10**6))
     ]
-    script = folder / "nearest.lua"
+    pause = f"delay = function() return {1000 * CONNECTIONS // rate} end\n" if rate else ""
+    script = folder / f"nearest-{rate}.lua"
     script.write_text(
         "local paths = {" + ",".join(paths) + "}\n"
         "local i = 0\n"
         "request = function()\n"
         "  i = i % #paths + 1\n"
         '  return wrk.format("GET", paths[i])\n'
-        "end\n"
+        "end\n" + pause
     )
     return script
 
@@ -133,13 +138,15 @@ def main() -> None:
     parser.add_argument("--venues", type=int, default=100_000)
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--workers", default="1,2")
+    parser.add_argument("--database-url", help="a database already filled (default: a new one)")
     arguments = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
-        url = f"sqlite:///{folder}/bench.db"
-        make_database(url, arguments.venues)
+        url = arguments.database_url or f"sqlite:///{folder}/bench.db"
+        if not arguments.database_url:
+            make_database(url, arguments.venues)
         print(
             f"{arguments.venues} venues, wrk: 1 thread, {CONNECTIONS} connections, "
             f"median of {ROUNDS} alternating {arguments.seconds} s runs, "

@@ -24,7 +24,15 @@ from app.deps import get_now
 from app.hours import LONDON
 from app.importer import import_venue_file
 from app.main import create_app
-from app.models import Account, AccountVenue, CatalogueState, Photo, Venue, VenueChange
+from app.models import (
+    Account,
+    AccountVenue,
+    CatalogueState,
+    Photo,
+    SignInAttempt,
+    Venue,
+    VenueChange,
+)
 
 # The browser fixtures (Chromium via Playwright), for the web app's tests.
 pytest_plugins = ["tests.browser"]
@@ -90,7 +98,7 @@ def engine(database_url: str) -> Iterator[Engine]:
     """A migrated database with no venues, shared by the tests of one backend."""
     engine = make_engine(database_url)
     with Session(engine) as session:
-        for table in (Photo, VenueChange, AccountVenue, Account, Venue):
+        for table in (Photo, VenueChange, AccountVenue, Account, Venue, SignInAttempt):
             session.execute(delete(table))
         session.execute(update(CatalogueState).values(revision=0))
         session.commit()

@@ -8,6 +8,7 @@ from geopy.distance import geodesic
 from sqlalchemy import Engine, text
 
 from app.hours import LONDON
+from app.routers import venues
 from tests.conftest import HEADER, SAMPLE_CSV, Clock, load, venue_row
 
 LEAMINGTON = (52.2886, -1.5353)
@@ -184,3 +185,47 @@ def test_far_places_are_not_offered_as_a_walk(engine: Engine, make_client) -> No
     assert (near["direction"], near["walking_minutes"], near["nearby"]) == ("north", 12, True)
     assert (far["walking_minutes"], far["nearby"], far["direction"]) == (None, False, "north")
     assert far["distance_m"] == pytest.approx(12403, abs=15)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "lat=52.28&lon=-1.58",
+        "lat=52.28&lon=-1.58&limit=50&open_now=true",
+        "lat=52.28&lon=-1.58&open_now=yes&limit=1",
+        "lat=91&lat=52.28&lon=-1.58",  # the last of a repeated name counts
+        "lat=52.28&lat=91&lon=-1.58",
+        "lat=52.28&lon=-1.58&what=else",
+        "lat=%2052.28&lon=-1.58",
+        "lat=5.228e1&lon=-1.58",
+        "lat=&lon=-1.58",
+        "lat=52.28&lon=-1.58&limit=5.0",
+        "lat=52.28&lon=-1.58&open_now=",
+        "lat=nan&lon=-1.58",
+        "",
+    ],
+)
+def test_the_direct_answer_is_the_routes_own(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, query: str
+) -> None:
+    """Valid look-ups skip FastAPI's dependency solving, and must answer exactly as it would."""
+    taken: list[bool] = []
+    direct = venues.answer_directly
+
+    async def watched(request):
+        answer = await direct(request)
+        taken.append(answer is not None)
+        return answer
+
+    monkeypatch.setattr(venues, "answer_directly", watched)
+    fast = client.get(f"/api/venues/nearest?{query}")
+    monkeypatch.setattr(venues, "answer_directly", no_direct_answer)
+    usual = client.get(f"/api/venues/nearest?{query}")
+    assert taken == [fast.status_code == 200]
+    assert (fast.status_code, fast.content) == (usual.status_code, usual.content)
+    for name in ("content-type", "content-length", "cache-control"):
+        assert fast.headers.get(name) == usual.headers.get(name)
+
+
+async def no_direct_answer(_request) -> None:
+    return None

@@ -107,3 +107,13 @@ def test_export_from_a_database_without_tables_says_what_to_do(tmp_path: Path) -
     assert result.returncode == 1
     assert "Run `safe-places migrate` or `make run` first." in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_file_too_big_to_be_a_venue_file_is_refused_unread(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.csv"
+    with huge.open("wb") as file:
+        file.truncate(10 * 1024 * 1024 + 1)  # sparse: nothing is written to the disk
+    result = safe_places("import", str(huge), database_url=f"sqlite:///{tmp_path}/x.db")
+    assert result.returncode == 1
+    assert "the file is bigger than 10 MB" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -99,3 +99,15 @@ def test_an_import_that_changes_a_venue_records_it_and_bumps_its_version(engine:
     assert [(c.field, c.old_value, c.new_value, c.account_id) for c in changes] == [
         ("phone", "01632 960001", "01632 960002", None)
     ]
+
+
+def test_a_ref_differing_from_a_stored_one_only_in_case_is_refused(engine: Engine) -> None:
+    load(engine, HEADER + venue_row("A-1", 52.28, -1.58))
+    with Session(engine) as session, pytest.raises(VenueFileError) as caught:
+        import_venue_file(
+            session, HEADER + venue_row("B-1", 52.3, -1.5) + venue_row("a-1", 52.3, -1.5)
+        )
+    assert [str(error) for error in caught.value.errors] == [
+        "line 3: ref a-1 is already used by A-1 (case does not make refs differ)"
+    ]
+    assert set(venues(engine)) == {"A-1"}

@@ -57,7 +57,9 @@ class Site:
         }
         gone = self.account_id("gone@example.org")
         response = client.patch(
-            f"/api/accounts/{gone}", headers=self.callers["officer"], json={"active": False}
+            f"/api/accounts/{gone}",
+            headers={**self.callers["officer"], **self.account_etag(gone)},
+            json={"active": False},
         )
         assert response.status_code == 200
 
@@ -75,6 +77,10 @@ class Site:
     def account_id(self, email: str) -> int:
         accounts = self.client.get("/api/accounts", headers=self.callers["officer"]).json()
         return next(account["id"] for account in accounts if account["email"] == email)
+
+    def account_etag(self, account_id: int) -> dict[str, str]:
+        account = self.client.get(f"/api/accounts/{account_id}", headers=self.callers["officer"])
+        return {"If-Match": account.headers["etag"]}
 
     def etag(self, venue_id: int) -> dict[str, str]:
         """The ETag as an editor reads it (the public page hides withdrawn venues)."""
@@ -131,7 +137,9 @@ def call(site: Site, route: str, headers: dict[str, str]):
         )
     if route == "change an account":
         return client.patch(
-            f"/api/accounts/{site.staff_id}", headers=headers, json={"venue_ids": [site.b]}
+            f"/api/accounts/{site.staff_id}",
+            headers={**headers, **site.account_etag(site.staff_id)},
+            json={"venue_ids": [site.b]},
         )
     if route == "reset a password":
         return client.post(f"/api/accounts/{site.staff_id}/password-reset", headers=headers)

@@ -1,12 +1,16 @@
 """Photos of the entrance: only real pictures, never a bomb, never a location."""
 
+import csv
 import io
 
 import pytest
 from PIL import Image
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 
-from app.photos import MAX_BYTES, MAX_SIDE, PhotoRefused, prepare_photo
+from app import config
+from app.models import Venue
+from app.photos import MAX_BYTES, MAX_SIDE, PhotoRefused, photo_address_problem, prepare_photo
+from app.venue_file import VenueFileError
 from tests.conftest import HEADER, load, venue_row
 from tests.people import add_account, cheap_hashing, token_headers, venue_ids  # noqa: F401
 from tests.pictures import GPS_INFO, photo_bytes, png_bomb
@@ -189,4 +193,129 @@ def test_a_photo_sent_as_a_form_is_told_to_send_the_file_itself(venue) -> None:
     assert response.status_code == 415
     assert response.json()["message"] == (
         "Send the file itself as the body of the request, not as a form."
+    )
+
+
+UPLOADED = "/api/photos/" + "0123456789abcdef" * 2 + ".webp"
+ALLOWED_HOST = "photos.council.example"
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/api/photos/../../etc/passwd",
+        "/api/photos/%2e%2e/%2e%2e/etc/passwd",
+        "/api/photos/" + "0123456789abcdef" * 2 + ".webp/../../x",
+        "/api/photos/" + "0123456789ABCDEF" * 2 + ".webp",
+        "/api/photos/" + "0123456789abcdef" * 2 + ".webp?x=1",
+        "/api/photos/" + "0123456789abcdef" * 2 + ".webp\n",
+        "/api/photos/abc.webp",
+        "//tracker.example/p.gif",
+        "javascript:alert(1)",
+        "data:image/png;base64,",
+        "http://photos.council.example/door.jpg",
+        "https://tracker.example/p.gif",
+        "https://photos.council.example.tracker.example/door.jpg",
+        "https://photos.council.example@tracker.example/door.jpg",
+        "https://photos.council.example:8443/door.jpg",
+        "https://photos.council.example\\@tracker.example/door.jpg",
+        "https://photos.council.example /door.jpg",
+        'https://photos.council.example/"onerror="x',
+        "HTTPS://photos.council.example/door.jpg",
+    ],
+)
+def test_only_our_photos_and_allowed_hosts_may_be_shown(address: str) -> None:
+    assert photo_address_problem(address, {ALLOWED_HOST}) is not None
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        UPLOADED,
+        "https://photos.council.example/door.jpg",
+        "https://PHOTOS.council.example/venues/door.jpg?size=large",
+        "https://photos.council.example",
+    ],
+)
+def test_a_photo_put_up_here_or_on_an_allowed_host_may_be_shown(address: str) -> None:
+    assert photo_address_problem(address, {ALLOWED_HOST}) is None
+
+
+def test_no_host_is_allowed_unless_an_officer_lists_it() -> None:
+    assert photo_address_problem(UPLOADED, ()) is None
+    assert photo_address_problem("https://photos.council.example/door.jpg", ()) == (
+        "photo must be an uploaded photo (/api/photos/….webp): put it up on the venue's page"
+    )
+
+
+@pytest.fixture
+def allowed_host(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("SAFE_PLACES_PHOTO_HOSTS", f'["{ALLOWED_HOST}"]')
+    config.get_settings.cache_clear()
+    yield ALLOWED_HOST
+    monkeypatch.delenv("SAFE_PLACES_PHOTO_HOSTS")
+    config.get_settings.cache_clear()
+
+
+def test_an_officer_may_allow_a_host(venue, allowed_host: str) -> None:
+    client, a, _b, staff = venue
+    etag = client.get(f"/api/venues/{a}/listing", headers=staff).headers["etag"]
+    address = f"https://{allowed_host}/door.jpg"
+    response = client.patch(
+        f"/api/venues/{a}", headers={**staff, "If-Match": etag}, json={"photo": address}
+    )
+    assert response.status_code == 200, response.text
+    assert client.get(f"/api/venues/{a}").json()["photo"] == address
+    refused = client.patch(
+        f"/api/venues/{a}",
+        headers={**staff, "If-Match": response.headers["etag"]},
+        json={"photo": "https://tracker.example/p.gif"},
+    )
+    assert refused.status_code == 422
+    assert refused.json()["message"] == (
+        "photo must be an uploaded photo (/api/photos/….webp) or https:// at "
+        "photos.council.example."
+    )
+
+
+def test_an_import_refuses_a_photo_from_elsewhere(engine: Engine) -> None:
+    file = HEADER + venue_row("A-1", 52.28, -1.58, photo="https://tracker.example/p.gif")
+    with pytest.raises(VenueFileError) as refused:
+        load(engine, file)
+    assert [str(error) for error in refused.value.errors] == [
+        "line 2: photo must be an uploaded photo (/api/photos/….webp): "
+        "put it up on the venue's page"
+    ]
+
+
+@pytest.mark.parametrize("stored", ["https://tracker.example/p.gif", "/api/photos/../../x.webp"])
+def test_a_stored_photo_from_elsewhere_is_shown_to_no_one_and_flagged(
+    engine: Engine, make_client, stored: str
+) -> None:
+    """Written by an older version or a database tool: treated as no photo everywhere."""
+    load(engine, HEADER + venue_row("A-1", 52.28, -1.58) + venue_row("B-1", 52.29, -1.59))
+    with engine.begin() as connection:
+        connection.execute(update(Venue).where(Venue.ref == "A-1").values(photo=stored))
+    client = make_client()
+    add_account(engine, "officer@example.org", "officer")
+    officer = token_headers(client, "officer@example.org")
+    (a,) = venue_ids(engine, "A-1")
+
+    assert client.get(f"/api/venues/{a}").json()["photo"] is None
+    nearest = client.get("/api/venues/nearest", params={"lat": 52.28, "lon": -1.58}).json()
+    assert nearest["venues"][0]["ref"] == "A-1" and nearest["venues"][0]["photo"] is None
+    offline = client.get("/api/venues/offline").json()["venues"]
+    assert [venue["photo"] for venue in offline] == [None, None]
+    assert client.get(f"/api/venues/{a}/listing", headers=officer).json()["photo"] is None
+    export = client.get("/api/venues/export", headers=officer).text
+    assert stored not in export
+    assert [row["photo"] for row in csv.DictReader(io.StringIO(export))] == ["", ""]
+    geojson = client.get("/api/venues/export?format=geojson", headers=officer).json()
+    assert [f["properties"]["photo"] for f in geojson["features"]] == [None, None]
+
+    listing = {v["ref"]: v for v in client.get("/api/venues/editable", headers=officer).json()}
+    assert listing["B-1"]["photo_problem"] is None
+    assert listing["A-1"]["photo_problem"] == (
+        "The photo is shown to no one, because photo must be an uploaded photo "
+        "(/api/photos/….webp): put it up on the venue's page."
     )

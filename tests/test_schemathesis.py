@@ -23,6 +23,7 @@ pytestmark = pytest.mark.usefixtures("cheap_hashing")
 EXAMPLES = 50
 OPERATIONS = [
     "GET /api/accounts",
+    "GET /api/accounts/{account_id}",
     "GET /api/help",
     "GET /api/me",
     "GET /api/photos/{name}",

@@ -135,6 +135,19 @@ def test_written_files_read_back_the_same() -> None:
     assert read_venue_file(out.getvalue()) == rows
 
 
+def test_written_files_keep_every_line_break_and_mark_formulas_as_text() -> None:
+    rows = read_venue_file(
+        HEADER
+        + venue_row("A-1", 52.28, -1.58, easy_read="This is a shop.\rStaff help.\r\nAsk.")
+        + venue_row("A-2", 52.29, -1.59, name="'t Hoekje", phone="+44 1632 960001")
+    )
+    out = io.StringIO()
+    write_venue_file(rows, out)
+    assert "\r\nA-2,''t Hoekje," in out.getvalue()
+    assert ",'+44 1632 960001," in out.getvalue()
+    assert read_venue_file(out.getvalue()) == rows
+
+
 def test_geojson_puts_longitude_first() -> None:
     rows = read_venue_file(HEADER + venue_row("A-1", 52.28, -1.58))
     collection = geojson_feature_collection([{**rows[0], "id": 7}])

@@ -6,8 +6,10 @@ from uuid import UUID
 import orjson
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 
 from app.hours import LONDON
+from app.routers import venue_files
 from app.venue_file import read_venue_file
 from tests.conftest import HEADER, load, venue_row
 from tests.people import add_account, cheap_hashing, token_headers  # noqa: F401
@@ -208,3 +210,18 @@ def test_a_file_sent_as_a_form_is_told_to_send_the_file_itself(officer) -> None:
     assert response.status_code == 415
     assert "not as a form" in response.json()["message"]
     assert refs(client) == {"A-1", "B-1"}
+
+
+def test_an_import_racing_another_change_is_a_plain_409(officer, monkeypatch) -> None:
+    client, headers = officer
+
+    def clash(*_args, **_kwargs):
+        raise IntegrityError("INSERT INTO venue", {}, Exception("UNIQUE constraint failed"))
+
+    monkeypatch.setattr(venue_files, "import_venue_file", clash)
+    file = HEADER + venue_row("C-1", 52.27, -1.57)
+    response = client.post("/api/venues/import", content=file, headers=headers)
+    assert response.status_code == 409
+    assert response.json()["message"] == (
+        "Nothing was imported: someone changed the venues at the same time. Try again."
+    )

@@ -4,6 +4,7 @@ from app.models.account import Account, AccountVenue, Role
 from app.models.catalogue_state import CatalogueState
 from app.models.history import VenueChange
 from app.models.photo import Photo
+from app.models.sign_in_attempt import SignInAttempt
 from app.models.venue import Category, Venue
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "Category",
     "Photo",
     "Role",
+    "SignInAttempt",
     "Venue",
     "VenueChange",
 ]

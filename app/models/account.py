@@ -51,6 +51,9 @@ class AccountPublic(BaseModel):
     active: bool
     must_change_password: bool
     venue_ids: list[int]
+    etag: str = PydanticField(
+        description="The account's ETag: send it as If-Match to change the account."
+    )
 
 
 class AccountCreate(BaseModel):

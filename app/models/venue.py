@@ -1,17 +1,23 @@
 """The venue table and the shapes a venue takes in the API."""
 
+import re
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, field_validator
 from pydantic import Field as PydanticField
+from pydantic_core import PydanticCustomError
 from sqlalchemy import BigInteger
 from sqlmodel import Field, SQLModel
 
 from app.models.columns import text_enum
+from app.photos import photo_address_problem, public_photo
 
 SAMPLE_REF_PREFIX = "SAMPLE-"
+# A number as a person or a spreadsheet writes it: 52.2823, -1.5, 1e-05. Python's
+# float() also takes "5_2.37" (as 52.37), " ٥٢" and "nan": none of those.
+DECIMAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
 class Category(StrEnum):
@@ -150,6 +156,13 @@ class VenueEasyRead(VenueFields):
     easy_read_sentences: list[str]
     when_you_arrive: list[str]
 
+    @field_validator("photo")
+    @classmethod
+    def _only_a_photo_we_may_show(cls, photo: str | None) -> str | None:
+        # A stored address from elsewhere (an older version, a database tool) is
+        # shown as no photo: loading it would tell its host who opened the page.
+        return public_photo(photo)
+
 
 class ListingSummary(BaseModel):
     """One line of an editor's list of venues."""
@@ -161,6 +174,17 @@ class ListingSummary(BaseModel):
     active: bool
     last_checked: date | None
     closed_until: date | None
+    photo_problem: str | None = PydanticField(
+        default=None,
+        validation_alias="photo",
+        description="Why the venue's stored photo is not shown to anyone; null when it is fine.",
+    )
+
+    @field_validator("photo_problem")
+    @classmethod
+    def _why_the_photo_is_hidden(cls, photo: str | None) -> str | None:
+        problem = photo and photo_address_problem(photo)
+        return f"The photo is shown to no one, because {problem}." if problem else None
 
 
 class VenuePatch(BaseModel):
@@ -190,6 +214,13 @@ class VenuePatch(BaseModel):
         default=None,
         description="Closed until this day (it opens as usual again that day); null: not closed.",
     )
+
+    @field_validator("latitude", "longitude", mode="before")
+    @classmethod
+    def _plain_decimal(cls, value: Any) -> Any:
+        if isinstance(value, str) and not DECIMAL.fullmatch(value.strip()):
+            raise PydanticCustomError("float_parsing", "Input should be a valid number")
+        return value
 
 
 class VenueCreate(VenuePatch):

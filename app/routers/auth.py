@@ -11,7 +11,14 @@ from app.deps import SessionDep, SettingsDep, SignedIn
 from app.errors import error_responses
 from app.models import Account, Role
 from app.models.account import Me, PasswordChange, Token
-from app.security import ACCESS_TOKEN_MINUTES, create_access_token, verify_password
+from app.security import (
+    ACCESS_TOKEN_MINUTES,
+    SignInThrottle,
+    TooManyTries,
+    create_access_token,
+    verify_password,
+)
+from app.security_headers import no_store
 
 router = APIRouter(prefix="/api", tags=["accounts"])
 
@@ -24,7 +31,12 @@ def token_for(account: Account, secret_key: str) -> Token:
     )
 
 
-@router.post("/auth/token", response_model=Token, responses=error_responses(400, 401, 422, 429))
+@router.post(
+    "/auth/token",
+    response_model=Token,
+    responses=error_responses(400, 401, 422, 429),
+    dependencies=[Depends(no_store)],  # the token: never kept by a browser or a proxy
+)
 def sign_in(
     request: Request,
     session: SessionDep,
@@ -32,25 +44,24 @@ def sign_in(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
 ) -> Token:
     """Sign in with email and password (OAuth2 password flow); the token lasts 15 minutes."""
-    throttle = request.app.state.sign_in_throttle
+    throttle: SignInThrottle = request.app.state.sign_in_throttle
     email = normalise_email(form.username)
+    # The connection's own address, or the one a trusted proxy names (app/main.py).
     address = request.client.host if request.client else "unknown"
-    if wait := throttle.retry_after(email, address):
-        raise HTTPException(
-            429,
-            f"Too many tries. Wait {wait_words(wait)}, then try again.",
-            headers={"Retry-After": str(wait)},
-        )
+    try:
+        attempt = throttle.begin(email, address)
+    except TooManyTries as refused:
+        raise too_many_tries(refused) from None
     # A NUL byte can be in no email, and PostgreSQL would refuse to compare it.
     found = select(Account).where(Account.email == email)
     account = None if "\x00" in email else session.exec(found).first()
     password_hash = account.password_hash if account and account.active else None
     if not verify_password(form.password, password_hash) or account is None:
-        throttle.failed(email, address)
+        # Counted already: a try is a failure until its password proves right.
         raise HTTPException(
             401, "That email and password do not match.", headers={"WWW-Authenticate": "Bearer"}
         )
-    throttle.succeeded(email)
+    throttle.succeeded(attempt)
     return token_for(account, settings.secret_key)
 
 
@@ -87,6 +98,19 @@ def me(session: SessionDep, account: SignedIn) -> Me:
         can_add_venues=officer,
         can_manage_accounts=officer,
     )
+
+
+def too_many_tries(refused: TooManyTries) -> HTTPException:
+    """429, saying how long to wait; and, when the failures came from elsewhere, that
+    the account's owner can still sign in where they have before."""
+    wait = refused.wait_seconds
+    message = f"Too many tries. Wait {wait_words(wait)}, then try again."
+    if refused.elsewhere:
+        message += (
+            " There have been many wrong passwords for this account from other places:"
+            " you can still sign in from a place where you have signed in before."
+        )
+    return HTTPException(429, message, headers={"Retry-After": str(wait)})
 
 
 def wait_words(seconds: int) -> str:

@@ -2,9 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
 
 from app.deps import CatalogueDep, GazetteerDep, NowDep, OfficerOnly, SessionDep
 from app.errors import error_responses
@@ -12,12 +13,9 @@ from app.exports import ExportFormat, export_venues
 from app.hours import LONDON
 from app.importer import import_venue_file
 from app.uploads import read_upload
-from app.venue_file import RowError, VenueFileError
+from app.venue_file import MAX_FILE_BYTES, RowError, VenueFileError
 
 router = APIRouter(prefix="/api/venues", tags=["venue files"])
-
-# A county's list is a few hundred rows (about 300 bytes each); this is generous.
-MAX_FILE_BYTES = 10 * 1024 * 1024
 CSV_BODY = {
     "requestBody": {
         "required": True,
@@ -62,7 +60,7 @@ async def venue_file_upload(request: Request) -> bytes:
     "/import",
     response_model=ImportResult,
     responses={
-        **error_responses(401, 403, 413, 415),
+        **error_responses(401, 403, 409, 413, 415),
         422: {"model": ImportRefused, "description": "Every problem, line by line"},
     },
     openapi_extra=CSV_BODY,
@@ -86,6 +84,11 @@ def import_venues(
         summary = import_venue_file(session, data, dry_run=dry_run, account=officer)
     except VenueFileError as refused:
         return refusal(refused.errors)
+    except IntegrityError:
+        # Another import or edit added one of these refs while this file was checked.
+        raise HTTPException(
+            409, "Nothing was imported: someone changed the venues at the same time. Try again."
+        ) from None
     if not dry_run:
         catalogue.refresh_if_changed()
     return ImportResult(

@@ -7,25 +7,11 @@ ETag, so a phone that has a file already gets a 304.
 
 from fastapi import APIRouter, HTTPException, Request, Response
 
+from app.security_headers import PAGE_HEADERS
 from app.web_assets import NOT_FOUND_PAGE, PAGES, VENUE_PAGE, Asset, web_app
 
 router = APIRouter(include_in_schema=False)
 GET = ["GET", "HEAD"]
-# Scripts, styles and pictures only from here; no page of ours may be framed; no form
-# may be sent anywhere (the help card's form must never leave the phone).
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
-        "connect-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; "
-        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-    ),
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
-    "Permissions-Policy": "geolocation=(self), camera=(), microphone=()",
-}
-# Scripts, styles and pictures need only this: the policies above govern documents (and
-# the service worker), and sending them with every file would add 10 KB to the first view.
-FILE_HEADERS = {"X-Content-Type-Options": "nosniff"}
 
 
 def send(request: Request, asset: Asset, document: bool = False, status: int = 200) -> Response:
@@ -33,7 +19,8 @@ def send(request: Request, asset: Asset, document: bool = False, status: int = 2
         "ETag": asset.etag,
         "Cache-Control": asset.cache_control,
         "Vary": "Accept-Encoding",
-        **(SECURITY_HEADERS if document else FILE_HEADERS),
+        # Every answer gets nosniff (app/security_headers.py); documents their policy too.
+        **(PAGE_HEADERS if document else {}),
     }
     if status == 200 and asset.etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)

@@ -1,8 +1,14 @@
 """What every change to a venue shares: If-Match, one commit, the new ETag.
 
-Every write needs `If-Match` with the ETag last read (428 without it, 412 when
-stale), is recorded field by field, and reaches nearest look-ups at once on
-this instance (others within a second or two).
+Every write needs `If-Match` with the ETag last read (428 without it or with
+`*`, 412 when stale), is recorded field by field, and reaches nearest look-ups
+at once on this instance (others within a second or two).
+
+If-Match is checked twice: here against the venue as read (a quick 412), and
+then by the write itself, a compare-and-set on the version
+(`app.venue_edits.claim_version`): of two writes sent with one ETag at the same
+moment, to one server or to two, one is kept and the other gets 412 with
+nothing of it written.
 """
 
 from collections.abc import Callable
@@ -26,7 +32,7 @@ from app.deps import (
 from app.errors import error_responses
 from app.models import Account, Venue
 from app.models.venue import VenueEasyRead
-from app.venue_edits import record_change
+from app.venue_edits import VersionConflict, record_change
 from app.venue_page import etag, venue_easy_read
 
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 412, 422, 428)
@@ -36,14 +42,31 @@ IfMatch = Annotated[
 ]
 
 
-def require_if_match(if_match: str | None, venue: Venue) -> None:
+STALE_VENUE = "Someone changed this venue after you read it. Read it again, then change it."
+
+
+def require_fresh(if_match: str | None, current: str, stale: str) -> None:
+    """428 without If-Match or with `*`; 412 (saying `stale`) unless it names `current`.
+
+    `*` would match whatever is stored now, so it could overwrite a change the
+    sender never saw: it is refused as not saying which version was read (428,
+    "send the precondition we need"), not as a failed precondition (412).
+    """
     if if_match is None:
         raise HTTPException(428, "Send If-Match with the ETag you read, so no change is lost.")
     tags = [tag.strip().removeprefix("W/") for tag in if_match.split(",")]
-    if "*" not in tags and etag(venue) not in tags:
+    if "*" in tags:
         raise HTTPException(
-            412, "Someone changed this venue after you read it. Read it again, then change it."
+            428,
+            "If-Match: * is not enough. Send If-Match with the ETag you read, "
+            "so no change is lost.",
         )
+    if current not in tags:
+        raise HTTPException(412, stale)
+
+
+def require_if_match(if_match: str | None, venue: Venue) -> None:
+    require_fresh(if_match, etag(venue), STALE_VENUE)
 
 
 def venue_response(response: Response, venue: Venue, now: datetime) -> VenueEasyRead:
@@ -60,8 +83,16 @@ def commit_change(
     values: dict[str, Any],
     now: datetime,
 ) -> VenueEasyRead:
-    """Record and commit checked values, refresh nearest look-ups, answer with the new ETag."""
-    record_change(session, venue, account, values)
+    """Record and commit checked values, refresh nearest look-ups, answer with the new ETag.
+
+    412, with nothing written (history rows, a new photo), when another change
+    to the venue was made since it was read.
+    """
+    try:
+        record_change(session, venue, account, values)
+    except VersionConflict:
+        session.rollback()
+        raise HTTPException(412, STALE_VENUE) from None
     commit_and_refresh(session, catalogue)
     return venue_response(response, venue, now)
 

@@ -1,6 +1,7 @@
 // Accounts (/staff/accounts, officers): everyone who can sign in; add an account with
 // its venues, disable or enable it, change its venues, give it a new password. A new
-// password is shown once, here, and kept nowhere.
+// password is shown once, here, and kept nowhere. A change sends the account's ETag (If-Match),
+// so it never undoes a change another officer made since this page read the list.
 import { h, picture } from "./dom.js";
 import { ApiError, call } from "./staff-api.js";
 import {
@@ -105,7 +106,7 @@ async function setActive(event, account) {
   clearProblem(problem);
   const active = !account.active;
   await act(event.currentTarget, problem, async () => {
-    const { data } = await call(`/api/accounts/${account.id}`, { method: "PATCH", json: { active } });
+    const { data } = await call(`/api/accounts/${account.id}`, { method: "PATCH", json: { active }, etag: account.etag });
     replaced(data);
     say(status, active ? `${data.email} can sign in again.` : `${data.email} is disabled. Their sign-in has ended.`);
     status.focus();
@@ -142,7 +143,7 @@ async function relink(event, account, input) {
     return;
   }
   await act(event.submitter, problem, async () => {
-    const { data } = await call(`/api/accounts/${account.id}`, { method: "PATCH", json: { venue_ids: ids } });
+    const { data } = await call(`/api/accounts/${account.id}`, { method: "PATCH", json: { venue_ids: ids }, etag: account.etag });
     replaced(data);
     say(status, `${data.email} now looks after ${venueWords(data.venue_ids).join(", ") || "no venue"}.`);
     status.focus();

@@ -1,0 +1,62 @@
+"""The access log holds routes, not paths: no position, postcode or id a URL carried."""
+
+from pathlib import Path
+
+import pytest
+
+from app.privacy import redacted_path
+from tests.conftest import SAMPLE_CSV
+from tests.servers import running_server
+
+# A position, a postcode and an id that appear nowhere in the sample data or the code.
+LAT, LON = "52.5854987", "-1.7430023"
+POSTCODE = "B74 2QX"
+VENUE_ID = "987654"
+SECRETS = [LAT, LON, "52.58", "1.743", POSTCODE, "B74", "2QX", VENUE_ID]
+
+ASKED = [  # (method, path as sent, what the log says)
+    ("GET", f"/api/venues/nearest/{LAT}/{LON}", "/api/venues/nearest/{redacted}/{redacted}"),
+    ("GET", f"/api/venues/nearest?lat={LAT}&lon={LON}", "/api/venues/nearest"),
+    ("GET", f"/api/venues/nearest?lat={LAT}&lon=999", "/api/venues/nearest"),
+    ("GET", f"/api/places/{POSTCODE.replace(' ', '%20')}", "/api/places/{redacted}"),
+    ("GET", f"/api/places?q={POSTCODE.replace(' ', '+')}", "/api/places"),
+    ("GET", f"/api/venues/{VENUE_ID}", "/api/venues/{venue_id}"),
+    ("GET", f"/api/venues/{VENUE_ID}/history", "/api/venues/{venue_id}/history"),
+    ("POST", f"/api/venues/{VENUE_ID}/withdraw", "/api/venues/{venue_id}/withdraw"),
+    ("GET", f"/venues/{VENUE_ID}", "/venues/{venue_id}"),
+    ("GET", f"/{LAT},{LON}", "/{redacted}"),
+    ("GET", f"/staff/{VENUE_ID}/", "/staff/{redacted}/"),
+    # 405: the route the router found for the path, though not for the method.
+    ("DELETE", f"/api/venues/nearest?lat={LAT}", "/api/venues/{venue_id}"),
+]
+
+
+def test_no_log_line_holds_a_position_a_postcode_or_an_id(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'logs.db'}"
+    log = tmp_path / "server.log"
+    with running_server(url, log, SAFE_PLACES_DATA_CSV=str(SAMPLE_CSV)) as api:
+        for method, path, _ in ASKED:
+            api.request(method, path)
+    lines = log.read_text().splitlines()
+    for method, _, written in ASKED:
+        assert any(f'"{method} {written} HTTP/1.1"' in line for line in lines), written
+    for line in lines:
+        for secret in SECRETS:
+            assert secret not in line, line
+
+
+@pytest.mark.parametrize(
+    ("path", "written"),
+    [
+        ("/api/venues/nearest/52.58/-1.74", "/api/venues/nearest/{redacted}/{redacted}"),
+        ("/api/places/CV34%204AB?q=x", "/api/places/{redacted}"),
+        ("/api/places/cv344ab", "/api/places/{redacted}"),
+        ("/api/accounts/someone@council.example", "/api/accounts/{redacted}"),
+        ("/Warwick", "/{redacted}"),
+        ("/favicon.ico", "/favicon.ico"),
+        ("/staff/", "/staff/"),
+        ("/", "/"),
+    ],
+)
+def test_a_path_no_route_matched_keeps_only_plain_words(path: str, written: str) -> None:
+    assert redacted_path(path) == written
