@@ -16,7 +16,7 @@ from app.bootstrap import prepare_database
 from app.config import get_settings
 from app.db import make_engine, migrate, sqlite_file_missing, utc_now
 from app.exports import ExportFormat, export_venues
-from app.importer import import_venue_file
+from app.importer import ImportConflict, import_venue_file
 from app.models import Role, Venue
 from app.places import Gazetteer
 from app.venue_file import MAX_FILE_BYTES, VenueFileError
@@ -127,6 +127,9 @@ def import_command(
             typer.echo(f"{path}: nothing was imported, because:", err=True)
             for problem in error.errors:
                 typer.echo(f"  {problem}", err=True)
+            raise typer.Exit(1) from None
+        except ImportConflict as error:
+            typer.echo(f"{path}: {error}", err=True)
             raise typer.Exit(1) from None
         except DBAPIError as error:
             message = f"nothing was imported; the database refused it: {error.orig or error}"

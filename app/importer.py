@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, func, insert, update
 from sqlmodel import Session, col, select
 
 from app.db import UNSTAMPED, bump_revision, utc_now
@@ -80,8 +80,17 @@ def import_venue_file(
             continue
         venue_id, version, current = stored[row["ref"]]
         if current != row:
-            # A new version, so an edit based on what was there before gets 412.
-            changed_rows.append({**row, "id": venue_id, "version": version + 1, "updated_at": now})
+            # A new version, so an edit based on what was there before gets 412;
+            # written only where the version is still the one read (below).
+            changed_rows.append(
+                {
+                    **row,
+                    "b_id": venue_id,
+                    "b_read": version,
+                    "version": version + 1,
+                    "updated_at": now,
+                }
+            )
             history += _history(venue_id, account.id if account else None, current, row, now)
     summary = ImportSummary(
         added=len(new_rows),
@@ -99,7 +108,7 @@ def import_venue_file(
         if new_rows:
             session.execute(insert(Venue), new_rows)
         if changed_rows:
-            session.execute(update(Venue), changed_rows)
+            _update_unless_changed_meanwhile(session, changed_rows)
             session.execute(insert(VenueChange), history)
         revision = bump_revision(session)
         session.execute(
@@ -113,3 +122,31 @@ def import_venue_file(
         session.rollback()
         raise
     return summary
+
+
+def _update_unless_changed_meanwhile(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Compare-and-set, as every edit is: each row is written only if its version is
+    still the one read when the file was checked; if any is not, nothing is."""
+    table = Venue.__table__  # type: ignore[attr-defined]
+    columns = [name for name in rows[0] if name not in ("b_id", "b_read")]
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_read"))
+        .values({name: bindparam(name) for name in columns})
+    )
+    session.execute(statement, rows)
+    # The rows written carry the mark; any the file meant to change and did not
+    # were changed by someone else meanwhile.
+    written = session.execute(
+        select(func.count())
+        .select_from(table)
+        .where(table.c.revision == UNSTAMPED, table.c.id.in_([row["b_id"] for row in rows]))
+    ).scalar_one()
+    if written != len(rows):
+        raise ImportConflict(
+            "Nothing was imported: someone changed the venues at the same time. Try again."
+        )
+
+
+class ImportConflict(Exception):
+    """A venue in the file changed between the check and the write: nothing was written."""

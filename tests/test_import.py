@@ -2,6 +2,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from app import importer
 from app.db import current_revision
 from app.importer import import_venue_file
 from app.models import Venue, VenueChange
@@ -111,3 +112,34 @@ def test_a_ref_differing_from_a_stored_one_only_in_case_is_refused(engine: Engin
         "line 3: ref a-1 is already used by A-1 (case does not make refs differ)"
     ]
     assert set(venues(engine)) == {"A-1"}
+
+
+def test_an_edit_between_the_check_and_the_write_stops_the_import(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import is a compare-and-set too: a venue changed after the file was checked
+    (an officer's PATCH, committed meanwhile) is not overwritten; nothing is written."""
+    load(engine, HEADER + venue_row("A-1", 52.28, -1.58) + venue_row("B-1", 52.29, -1.58))
+    real_read = importer.read_venue_file
+
+    def read_then_someone_edits(*args, **kwargs):  # the file is checked, then A-1 changes
+        rows = real_read(*args, **kwargs)
+        with Session(engine) as other:
+            venue = other.exec(select(Venue).where(Venue.ref == "A-1")).one()
+            venue.name, venue.version = "Changed by an officer", venue.version + 1
+            other.add(venue)
+            other.commit()
+        return rows
+
+    monkeypatch.setattr(importer, "read_venue_file", read_then_someone_edits)
+    file = (
+        HEADER
+        + venue_row("A-1", 52.28, -1.58, name="From the file")
+        + venue_row("B-1", 52.29, -1.58, name="Also from the file")
+        + venue_row("C-1", 52.30, -1.58)
+    )
+    with Session(engine) as session, pytest.raises(importer.ImportConflict, match="Try again"):
+        import_venue_file(session, file)
+    with Session(engine) as session:
+        names = {venue.ref: venue.name for venue in session.exec(select(Venue))}
+    assert names == {"A-1": "Changed by an officer", "B-1": "Place B-1"}

@@ -11,7 +11,7 @@ from app.deps import CatalogueDep, GazetteerDep, NowDep, OfficerOnly, SessionDep
 from app.errors import error_responses
 from app.exports import ExportFormat, export_venues
 from app.hours import LONDON
-from app.importer import import_venue_file
+from app.importer import ImportConflict, import_venue_file
 from app.uploads import read_upload
 from app.venue_file import MAX_FILE_BYTES, RowError, VenueFileError
 
@@ -84,8 +84,8 @@ def import_venues(
         summary = import_venue_file(session, data, dry_run=dry_run, account=officer)
     except VenueFileError as refused:
         return refusal(refused.errors)
-    except IntegrityError:
-        # Another import or edit added one of these refs while this file was checked.
+    except (IntegrityError, ImportConflict):
+        # Another import or edit added or changed one of these venues meanwhile.
         raise HTTPException(
             409, "Nothing was imported: someone changed the venues at the same time. Try again."
         ) from None
