@@ -140,10 +140,16 @@ class PointIndex:
         A chord is the straight-line distance between unit vectors; it grows with
         the great-circle distance, so chords compare like distances.
         """
+        return self.nearest_to(unit_vector(lat, lon), k)
+
+    def nearest_to(
+        self, vector: tuple[float, float, float], k: int
+    ) -> tuple[list[float], list[int]]:
+        """As `nearest`, from a unit vector (`unit_vector(lat, lon)`)."""
         if self._tree is None or k <= 0:
             return [], []
         k = min(k, self.size)
-        chords, positions = self._tree.query(np.array([unit_vector(lat, lon)]), k=k)
+        chords, positions = self._tree.query(np.array([vector]), k=k)
         if k == 1:
             return [float(chords[0])], [int(positions[0])]
         return chords[0].tolist(), positions[0].tolist()

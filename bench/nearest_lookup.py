@@ -56,7 +56,7 @@ def measure(size: int, folder: str, queries: Positions) -> str:
         return catalogue.nearest(lat, lon, 5, now, open_only=True)
 
     def scan(lat: float, lon: float) -> object:
-        lats, lons = snap.latitudes, snap.longitudes
+        lats, lons = snap.base.latitudes, snap.base.longitudes
         return sorted(range(len(lats)), key=lambda i: distance_m(lat, lon, lats[i], lons[i]))[:5]
 
     seconds_per_call(nearest, queries[:2000])  # warm up, as a running server is

@@ -166,3 +166,15 @@ def test_an_import_with_hours_we_cannot_answer_for_imports_nothing(
         "Give the dates instead, like Jul 22-Sep 02 10:00-16:00."
     ]
     assert client.get("/api/venues/nearest?lat=52.28&lon=-1.58").json() == {"venues": []}
+
+
+def test_numbers_with_underscores_are_not_positions(client: TestClient) -> None:
+    """Python reads "5_2.37" as 52.37; a person who typed it meant something else."""
+    nearest = client.get("/api/venues/nearest", params={"lat": "5_2.37", "lon": "-1.58"})
+    assert nearest.status_code == 422
+    assert nearest.json()["message"].startswith("lat must be a number.")
+    check = client.post(
+        CHECK, json={"opening_hours": "24/7", "latitude": "5_2.37", "longitude": "-1.58"}
+    )
+    assert check.status_code == 422
+    assert "latitude must be a number" in check.json()["message"]

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel, BeforeValidator, field_validator
 from pydantic import Field as PydanticField
 from pydantic_core import PydanticCustomError
 from sqlalchemy import BigInteger
@@ -18,6 +18,16 @@ SAMPLE_REF_PREFIX = "SAMPLE-"
 # A number as a person or a spreadsheet writes it: 52.2823, -1.5, 1e-05. Python's
 # float() also takes "5_2.37" (as 52.37), " ٥٢" and "nan": none of those.
 DECIMAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
+
+def plain_decimal(value: Any) -> Any:
+    """A number sent as text must be a plain decimal (a `mode="before"` validator)."""
+    if isinstance(value, str) and not DECIMAL.fullmatch(value.strip()):
+        raise PydanticCustomError("float_parsing", "Input should be a valid number")
+    return value
+
+
+PlainFloat = Annotated[float, BeforeValidator(plain_decimal)]
 
 
 class Category(StrEnum):
@@ -218,9 +228,7 @@ class VenuePatch(BaseModel):
     @field_validator("latitude", "longitude", mode="before")
     @classmethod
     def _plain_decimal(cls, value: Any) -> Any:
-        if isinstance(value, str) and not DECIMAL.fullmatch(value.strip()):
-            raise PydanticCustomError("float_parsing", "Input should be a valid number")
-        return value
+        return plain_decimal(value)
 
 
 class VenueCreate(VenuePatch):

@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 from app.deps import get_now
 from app.errors import error_responses
 from app.hours import HoursError, State, holiday_words, parse_hours, week_words
+from app.models.venue import PlainFloat
 from app.venue_file import UK_LATITUDE, UK_LONGITUDE
 
 router = APIRouter(prefix="/api/opening-hours", tags=["opening hours"])
@@ -25,14 +26,14 @@ class HoursToCheck(BaseModel):
         ),
     ]
     latitude: Annotated[
-        float | None,
+        PlainFloat | None,
         Field(
             ge=UK_LATITUDE[0],
             le=UK_LATITUDE[1],
             description="Where the venue is, for its bank holidays and sun times",
         ),
     ] = None
-    longitude: Annotated[float | None, Field(ge=UK_LONGITUDE[0], le=UK_LONGITUDE[1])] = None
+    longitude: Annotated[PlainFloat | None, Field(ge=UK_LONGITUDE[0], le=UK_LONGITUDE[1])] = None
     at: Annotated[
         list[AwareDatetime],
         Field(
