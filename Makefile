@@ -41,6 +41,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/web_weight.py
 	$(BIN)/python bench/photo_upload.py
 	$(BIN)/python bench/opening_hours.py
+	$(BIN)/python bench/mixed_load.py
 
 clean:
 	rm -rf $(VENV) var

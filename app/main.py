@@ -102,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)
     add_docs(app)
     app.include_router(health.router)
+    app.include_router(venues.nearest_router)
     # Before venues: /api/venues/unchecked, /import, /export are not venue ids.
     app.include_router(venue_files.router)
     app.include_router(listings.router)

@@ -16,6 +16,9 @@ from app.models.venue import NearestVenues, PlainFloat, VenueEasyRead
 from app.venue_page import etag, venue_easy_read
 
 router = APIRouter(prefix="/api/venues", tags=["venues"])
+# Included first (app.main): the look-up people wait for; its path shadows nothing,
+# and matching it after every other /api/venues route cost it 35 µs of 100.
+nearest_router = APIRouter(prefix="/api/venues", tags=["venues"])
 
 # A position in a URL must not be kept by any cache on the way.
 PRIVATE = {"Cache-Control": "no-store"}
@@ -89,7 +92,7 @@ async def nearest_venues(
     return nearest_response(catalogue, query, now)
 
 
-router.add_api_route(
+nearest_router.add_api_route(
     "/nearest",
     nearest_venues,
     methods=["GET"],
