@@ -42,6 +42,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/photo_upload.py
 	$(BIN)/python bench/opening_hours.py
 	$(BIN)/python bench/mixed_load.py
+	$(BIN)/python bench/catalogue_changes.py
 
 clean:
 	rm -rf $(VENV) var
