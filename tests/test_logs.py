@@ -27,7 +27,7 @@ ASKED = [  # (method, path as sent, what the log says)
     ("GET", f"/{LAT},{LON}", "/{redacted}"),
     ("GET", f"/staff/{VENUE_ID}/", "/staff/{redacted}/"),
     # 405: the route the router found for the path, though not for the method.
-    ("DELETE", f"/api/venues/nearest?lat={LAT}", "/api/venues/{venue_id}"),
+    ("DELETE", f"/api/venues/nearest?lat={LAT}", "/api/venues/nearest"),
 ]
 
 
