@@ -58,7 +58,11 @@ def file_columns(venue: Venue) -> dict[str, Any]:
 def checked_values(current: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     """The venue as it would be, checked by the same rules as an imported row."""
     merged = {**current, **changes}
-    row, problems = check_row({name: cell_text(merged.get(name)) for name in COLUMNS})
+    # A value left as stored passes the rules that guard readers (formula-like text,
+    # photo addresses), as on import: an old row must not block every other edit.
+    row, problems = check_row(
+        {name: cell_text(merged.get(name)) for name in COLUMNS}, stored=current
+    )
     if problems:
         raise VenueInvalid(problems)
     return row

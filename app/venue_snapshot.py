@@ -213,11 +213,6 @@ class Snapshot:
         """The middle of the venues: among equally good place names, prefer nearby ones."""
         return self.places.centre
 
-    @property
-    def index(self) -> "Snapshot":
-        """For callers that ask `snapshot.index.size`: the whole snapshot is the index now."""
-        return self
-
     def nearest(self, lat: float, lon: float, k: int) -> list[Found]:
         """Up to k venues, nearest first (great-circle order): (chord, block, position)."""
         vector = unit_vector(lat, lon)

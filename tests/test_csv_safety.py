@@ -456,3 +456,22 @@ def test_a_phone_must_look_like_a_phone_number(editor) -> None:
         assert "phone must be a phone number, like 01632 960001" in response.json()["message"]
     for phone in ("01632 960001", "+44 1632 960001", "(01632) 960001", "+44 (0)1632 960-001"):
         assert patch(client, a, headers, {"phone": phone}).status_code == 200, phone
+
+
+def test_an_old_row_does_not_block_an_edit_but_new_formula_text_is_refused(
+    officer, engine: Engine
+) -> None:
+    """A row written by another road keeps its text, and its other fields can change;
+    text a spreadsheet would run is still refused when someone types it."""
+    client, headers = officer
+    (venue_id,) = venue_ids(engine, "A-1")
+    listing = client.get(f"/api/venues/{venue_id}/listing", headers=headers)
+    json_headers = {"Authorization": headers["Authorization"], "If-Match": listing.headers["ETag"]}
+    hours = client.patch(
+        f"/api/venues/{venue_id}", json={"opening_hours": "Mo-Fr 09:00-17:00"}, headers=json_headers
+    )
+    assert hours.status_code == 200, hours.text
+    json_headers["If-Match"] = hours.headers["ETag"]
+    name = client.patch(f"/api/venues/{venue_id}", json={"name": "=1+1"}, headers=json_headers)
+    assert name.status_code == 422
+    assert "name must not start with =" in name.json()["message"]

@@ -16,4 +16,4 @@ class Health(BaseModel):
 @router.get("/healthz", response_model=Health)
 async def healthz(catalogue: CatalogueDep) -> Health:
     """200 when the service can answer look-ups."""
-    return Health(status="ok", venues=catalogue.snapshot.index.size)
+    return Health(status="ok", venues=catalogue.snapshot.size)
