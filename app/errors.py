@@ -39,12 +39,15 @@ def problem_words(error: dict) -> str | None:
         "string_too_long": f"must be at most {limits.get('max_length')} characters",
         "too_long": f"must have at most {limits.get('max_length')} items",
         "timezone_aware": "must say its UTC offset, like 2026-04-06T10:00:00+01:00",
+        "list_type": "must be a list, in [ and ]",
         "datetime_from_date_parsing": "must be a date and time, like 2026-04-06T10:00:00+01:00",
     }.get(error.get("type", ""))
 
 
 def plain_validation_message(error: dict) -> str:
     """'lat must be 90 or less. Give latitude as a number from -90 to 90, like 52.2823.'"""
+    if error.get("type") == "json_invalid":
+        return "The body is not JSON: check its quotes, commas and brackets."
     where = [str(part) for part in error.get("loc", ()) if part not in ("query", "path", "body")]
     name = ".".join(where) or "request"
     problem = problem_words(error)

@@ -178,3 +178,13 @@ def test_numbers_with_underscores_are_not_positions(client: TestClient) -> None:
     )
     assert check.status_code == 422
     assert "latitude must be a number" in check.json()["message"]
+
+
+def test_a_body_that_is_not_json_or_not_a_list_is_said_plainly(client: TestClient) -> None:
+    broken = client.post(CHECK, content=b"not json", headers={"Content-Type": "application/json"})
+    assert broken.status_code == 422
+    assert (
+        broken.json()["message"] == "The body is not JSON: check its quotes, commas and brackets."
+    )
+    one = client.post(CHECK, json={"opening_hours": "24/7", "at": "2026-04-06T10:00:00Z"})
+    assert one.json()["message"] == "at must be a list, in [ and ]."
