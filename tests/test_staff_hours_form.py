@@ -495,6 +495,8 @@ def test_a_break_past_midnight_bank_holiday_hours_and_dates_closed(
 
     # Closing before opening is put right before anything is sent.
     choose_day(page, "Wednesday", closes="8am")
+    # Said beside the time at once, where the person is looking (not only on saving).
+    expect(page.locator("#hours-we-closes-error")).to_contain_text("it closes before it opens")
     page.get_by_role("button", name="Save changes").click()
     problem = page.locator("#problem")
     problem.get_by_text("Check the opening hours.").wait_for()

@@ -375,7 +375,9 @@ export class HoursForm {
 
   async check() {
     const mine = ++this.asked;
-    const problems = this.inGrid ? gridProblems(this.read()) : [];
+    // Each problem is shown beside its time as soon as it is made (the words below the
+    // grid are off screen on a phone), and goes when it is put right.
+    const problems = this.problems();
     const value = this.textarea.value.trim().replace(/\s*\n\s*/g, " ");
     if (problems.length) {
       this.say("Put this right first:", problems.map((problem) => problem.words), [], false);
