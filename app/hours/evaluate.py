@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from threading import Lock
 
 from app.hours.calendar import LONDON, Nation, bank_holiday, nation_at, sun_minutes
 from app.hours.syntax import (
@@ -87,10 +86,7 @@ class Hours:
     __slots__ = (
         "_by_rules",
         "_compiled",
-        "_days",
-        "_lock",
         "_sunny",
-        "_timelines",
         "nation",
         "place",
         "rules",
@@ -110,28 +106,24 @@ class Hours:
         self.nation = place.nation if nation is None else nation
         self._compiled = self._compile()
         self._sunny = [uses_sun(rule) for rule in self.rules]
-        self._days: dict[date, list[Segment]] = {}
+        # Days on which the same rules apply look the same: one list for them all.
         self._by_rules: dict[tuple, list[Segment]] = {}
-        self._timelines: dict[date, list[Timed]] = {}
-        self._lock = Lock()
 
     # The day's segments ------------------------------------------------------
 
     def day(self, day: date) -> list[Segment]:
-        segments = self._days.get(day)
+        return _day(self, day)
+
+    def _segments(self, day: date) -> list[Segment]:
+        matching = self._matching_rules(day)
+        # ... unless the sun moves.
+        key: tuple = (matching, day) if any(self._sunny[i] for i in matching) else matching
+        segments = self._by_rules.get(key)
         if segments is None:
-            matching = self._matching_rules(day)
-            # Days on which the same rules apply look the same, unless the sun moves.
-            key: tuple = (matching, day) if any(self._sunny[i] for i in matching) else matching
-            segments = self._by_rules.get(key)
-            if segments is None:
-                segments = self._work_out(day, [self.rules[i] for i in matching])
-            with self._lock:
-                if len(self._days) > 64:
-                    self._days.clear()
-                if len(self._by_rules) > 64:
-                    self._by_rules.clear()
-                self._days[day] = self._by_rules[key] = segments
+            segments = self._work_out(day, [self.rules[i] for i in matching])
+            if len(self._by_rules) >= BY_RULES_KEPT:
+                self._by_rules.clear()
+            self._by_rules[key] = segments
         return segments
 
     def _work_out(self, day: date, matching: list[Rule]) -> list[Segment]:
@@ -273,14 +265,7 @@ class Hours:
 
     def timeline(self, day: date) -> list[Timed]:
         """The day's segments as UTC epoch seconds, cached."""
-        timed = self._timelines.get(day)
-        if timed is None:
-            timed = _timed(day, self.day(day))
-            with self._lock:
-                if len(self._timelines) > 64:
-                    self._timelines.clear()
-                self._timelines[day] = timed
-        return timed
+        return _timeline(self, day)
 
     def spans(self, start: float, end: float) -> list[Timed]:
         """[start, end) in UTC epoch seconds, cut where the answer changes, merged."""
@@ -330,6 +315,24 @@ class Hours:
             if (answer.state, answer.comment) != (first.state, first.comment):
                 return datetime.fromtimestamp(a, LONDON)
         return None
+
+
+# Worked-out days are kept for all values together, within a bound: at 100,000
+# venues with 20,000 distinct hours, a cache per value held 15 KB each after one
+# week's offline list (300 MB); here at most DAYS_KEPT days, about 25 MB.
+DAYS_KEPT = 8192
+# Distinct sets of rules a value's days fall into (weekdays, holidays...): a handful.
+BY_RULES_KEPT = 16
+
+
+@lru_cache(maxsize=DAYS_KEPT)
+def _day(hours: Hours, day: date) -> list[Segment]:
+    return hours._segments(day)
+
+
+@lru_cache(maxsize=DAYS_KEPT)
+def _timeline(hours: Hours, day: date) -> list[Timed]:
+    return _timed(day, _day(hours, day))
 
 
 def _timed(day: date, segments: list[Segment]) -> list[Timed]:

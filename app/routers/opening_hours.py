@@ -9,7 +9,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from app.deps import get_now
 from app.errors import error_responses
-from app.hours import HoursError, State, holiday_words, parse_hours, week_words
+from app.hours import HoursError, State, check_hours, holiday_words, week_words
 from app.models.venue import PlainFloat
 from app.venue_file import UK_LATITUDE, UK_LONGITUDE
 
@@ -63,7 +63,7 @@ def check(body: HoursToCheck, now: Annotated[datetime, Depends(get_now)]) -> Hou
     if (body.latitude is None) != (body.longitude is None):
         raise HTTPException(422, "Give both latitude and longitude, or neither.")
     try:
-        hours = parse_hours(body.opening_hours, body.latitude, body.longitude)
+        hours = check_hours(body.opening_hours, body.latitude, body.longitude)
     except HoursError as error:
         raise HTTPException(422, str(error)) from None
     states = []
