@@ -319,3 +319,20 @@ def test_a_stored_photo_from_elsewhere_is_shown_to_no_one_and_flagged(
         "The photo is shown to no one, because photo must be an uploaded photo "
         "(/api/photos/….webp): put it up on the venue's page."
     )
+
+
+def test_pages_load_pictures_only_from_here_or_the_hosts_allowed(
+    venue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The browser refuses a picture from anywhere else, whatever a record says."""
+    client = venue[0]
+    policy = client.get("/").headers["content-security-policy"]
+    assert "img-src 'self' data:;" in policy
+    monkeypatch.setenv("SAFE_PLACES_PHOTO_HOSTS", f'["{ALLOWED_HOST}"]')
+    config.get_settings.cache_clear()
+    try:
+        policy = client.get("/").headers["content-security-policy"]
+    finally:
+        monkeypatch.delenv("SAFE_PLACES_PHOTO_HOSTS")
+        config.get_settings.cache_clear()
+    assert f"img-src 'self' data: https://{ALLOWED_HOST};" in policy

@@ -7,7 +7,8 @@ ETag, so a phone that has a file already gets a 304.
 
 from fastapi import APIRouter, HTTPException, Request, Response
 
-from app.security_headers import PAGE_HEADERS
+from app.photos import allowed_photo_hosts
+from app.security_headers import page_headers
 from app.web_assets import NOT_FOUND_PAGE, PAGES, VENUE_PAGE, Asset, web_app
 
 router = APIRouter(include_in_schema=False)
@@ -20,7 +21,7 @@ def send(request: Request, asset: Asset, document: bool = False, status: int = 2
         "Cache-Control": asset.cache_control,
         "Vary": "Accept-Encoding",
         # Every answer gets nosniff (app/security_headers.py); documents their policy too.
-        **(PAGE_HEADERS if document else {}),
+        **(page_headers(allowed_photo_hosts()) if document else {}),
     }
     if status == 200 and asset.etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
