@@ -4,16 +4,18 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Path, Request, status
+from fastapi import Depends, Path, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session
 
 from app.catalogue import Catalogue
 from app.config import Settings
 from app.hours import london_now
-from app.models import Account, AccountVenue, Role, Venue
+from app.models import Account, Venue
 from app.models.account import MAX_ID
+from app.permissions import require_editor, require_officer, require_own_password
 from app.places import Gazetteer, OnlineGeocoder
+from app.problems import NotFound, SignInNeeded
 from app.security import BadToken, read_access_token
 
 
@@ -51,57 +53,65 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 GazetteerDep = Annotated[Gazetteer, Depends(get_gazetteer)]
 GeocoderDep = Annotated[OnlineGeocoder | None, Depends(get_geocoder)]
 NowDep = Annotated[datetime, Depends(get_now)]
+VenueId = Annotated[int, Path(ge=1, le=MAX_ID, description="The venue's id.")]
 
 
-def any_venue_or_404(
-    session: SessionDep,
-    venue_id: Annotated[int, Path(ge=1, le=MAX_ID, description="The venue's id.")],
-) -> Venue:
-    """A venue, withdrawn or not: for the people who look after listings."""
+def venue_or_not_found(session: Session, venue_id: int) -> Venue:
+    """A venue, withdrawn or not (NotFound if there is none with this id)."""
     venue = session.get(Venue, venue_id)
     if venue is None:
-        raise HTTPException(
-            status.HTTP_404_NOT_FOUND,
-            f"There is no Safe Place with id {venue_id}. It may have left the scheme.",
-        )
+        raise NotFound(f"There is no Safe Place with id {venue_id}. It may have left the scheme.")
     return venue
+
+
+def any_venue_or_404(session: SessionDep, venue_id: VenueId) -> Venue:
+    """A venue, withdrawn or not: for the people who look after listings."""
+    return venue_or_not_found(session, venue_id)
 
 
 def active_venue_or_404(venue: Annotated[Venue, Depends(any_venue_or_404)]) -> Venue:
     """A venue people can be sent to: withdrawn ones are not found."""
     if not venue.active:
-        raise HTTPException(
-            status.HTTP_404_NOT_FOUND,
-            f"There is no Safe Place with id {venue.id}. It may have left the scheme.",
-        )
+        raise NotFound(f"There is no Safe Place with id {venue.id}. It may have left the scheme.")
     return venue
 
 
 VenueOr404 = Annotated[Venue, Depends(active_venue_or_404)]
 
 
-# --- who is asking, and what they may do -----------------------------------
+# --- who is asking, and what they may do (the rules: app.permissions) -------
 
 bearer = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
-UNAUTHENTICATED = {"WWW-Authenticate": "Bearer"}
+SIGN_IN_FIRST = "Sign in first."
+SIGN_IN_ENDED = "Your sign-in has ended. Sign in again."
 
 
-def signed_in_account(
-    session: SessionDep, settings: SettingsDep, token: Annotated[str | None, Depends(bearer)]
-) -> Account:
-    """The account behind a valid token: 401 for none, expired, forged, disabled or ended."""
+async def bearer_token(token: Annotated[str | None, Depends(bearer)]) -> str:
+    """The token sent, or 401 at once. A route that depends on this needs a sign-in, so its
+    body is not read without an Authorization header (app/request_bodies.py)."""
     if not token:
-        raise HTTPException(401, "Sign in first.", headers=UNAUTHENTICATED)
+        raise SignInNeeded(SIGN_IN_FIRST)
+    return token
+
+
+def account_for_token(session: Session, settings: Settings, token: str) -> Account:
+    """The account behind a valid token: 401 for expired, forged, disabled or ended, and
+    403 until it has chosen its own password."""
     try:
         account_id, version = read_access_token(token, settings.secret_key)
     except BadToken:
-        raise HTTPException(
-            401, "Your sign-in has ended. Sign in again.", headers=UNAUTHENTICATED
-        ) from None
+        raise SignInNeeded(SIGN_IN_ENDED) from None
     account = session.get(Account, account_id)
     if account is None or not account.active or account.token_version != version:
-        raise HTTPException(401, "Your sign-in has ended. Sign in again.", headers=UNAUTHENTICATED)
+        raise SignInNeeded(SIGN_IN_ENDED)
     return account
+
+
+def signed_in_account(
+    session: SessionDep, settings: SettingsDep, token: Annotated[str, Depends(bearer_token)]
+) -> Account:
+    """The account behind a valid token: 401 for none, expired, forged, disabled or ended."""
+    return account_for_token(session, settings, token)
 
 
 SignedIn = Annotated[Account, Depends(signed_in_account)]
@@ -109,8 +119,7 @@ SignedIn = Annotated[Account, Depends(signed_in_account)]
 
 def current_account(account: SignedIn) -> Account:
     """A signed-in account that has chosen its own password."""
-    if account.must_change_password:
-        raise HTTPException(403, "Choose your own password first (POST /api/auth/password).")
+    require_own_password(account)
     return account
 
 
@@ -118,8 +127,7 @@ CurrentAccount = Annotated[Account, Depends(current_account)]
 
 
 def officer_only(account: CurrentAccount) -> Account:
-    if account.role != Role.officer:
-        raise HTTPException(403, "Only council officers can do this.")
+    require_officer(account)
     return account
 
 
@@ -130,11 +138,7 @@ def editable_venue(
     session: SessionDep, account: CurrentAccount, venue: Annotated[Venue, Depends(any_venue_or_404)]
 ) -> Venue:
     """A venue this account may change: officers any, staff only their own (403 otherwise)."""
-    if account.role == Role.officer:
-        return venue
-    assert account.id is not None and venue.id is not None
-    if session.get(AccountVenue, (account.id, venue.id)) is None:
-        raise HTTPException(403, "You can only change the Safe Places you look after.")
+    require_editor(session, account, venue)
     return venue
 
 

@@ -1,4 +1,11 @@
-"""Errors a person can act on: every error response has `detail` and a plain `message`."""
+"""Errors a person can act on: every error response has `detail` and a plain `message`.
+
+Rules raise `app.problems` kinds, which know nothing of HTTP; `STATUS_CODES` is
+the one table that says which status each kind answers with (as tipg's
+`DEFAULT_STATUS_CODES`). A problem's answer also carries `errors`, one
+`{"field", "code", "message"}` for each value at fault, so a form can place each
+message beside its field.
+"""
 
 from typing import Any
 
@@ -8,7 +15,39 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.problems import (
+    Invalid,
+    NotAllowed,
+    NotFound,
+    Problem,
+    ReadItFirst,
+    SignInNeeded,
+    Stale,
+    Taken,
+    TooBig,
+    WrongKind,
+)
 from app.routers.web import not_found_page
+
+# Each kind of problem's HTTP status (a subclass answers as the nearest kind listed).
+STATUS_CODES: dict[type[Problem], int] = {
+    SignInNeeded: 401,
+    NotAllowed: 403,
+    NotFound: 404,
+    Taken: 409,
+    Stale: 412,
+    TooBig: 413,
+    WrongKind: 415,
+    Invalid: 422,
+    ReadItFirst: 428,
+    Problem: 422,
+}
+UNAUTHENTICATED = {"WWW-Authenticate": "Bearer"}
+
+
+def status_of(problem: Problem) -> int:
+    return next(STATUS_CODES[kind] for kind in type(problem).__mro__ if kind in STATUS_CODES)
+
 
 # What to do about a bad value, in plain words, for the parameters people type.
 FIELD_HELP = {
@@ -77,6 +116,22 @@ async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
     )
 
 
+async def problem_error(request: Request, problem: Problem) -> Response:
+    """A domain problem as an answer: its status from STATUS_CODES, its words, its fields."""
+    status = status_of(problem)
+    if status == 404 and wants_a_page(request):
+        return not_found_page(request)
+    errors = [
+        {"field": each.field, "code": each.code, "message": each.message}
+        for each in problem.problems
+    ]
+    return JSONResponse(
+        {"detail": problem.message, "message": problem.message, "errors": errors},
+        status_code=status,
+        headers=UNAUTHENTICATED if status == 401 else None,
+    )
+
+
 def wants_a_page(request: Request) -> bool:
     path = request.url.path
     accepts = request.headers.get("accept", "")
@@ -89,6 +144,7 @@ def wants_a_page(request: Request) -> bool:
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     RequestValidationError: validation_error,
+    Problem: problem_error,
     StarletteHTTPException: http_error,
 }
 

@@ -1,7 +1,7 @@
 """Photos of a venue's entrance: checked by their bytes, cleaned and made small;
 and which photo addresses a venue may show.
 
-Pure: no FastAPI, no database (the allowed photo hosts are a setting). A photo
+Pure: no FastAPI, no HTTP, no database (the allowed photo hosts are a setting). A photo
 is re-encoded from its pixels, so nothing of the uploaded file survives but the
 picture: no EXIF (which can hold where the phone was), no comments, no colour
 profile, no second frame.
@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from app.config import get_settings
+from app.problems import Invalid, TooBig, WrongKind
 
 MAX_BYTES = 5 * 1024 * 1024
 # A phone's photo is 12 to 50 megapixels; more than this in under 5 MB is a
@@ -34,13 +35,8 @@ UPLOADED_PHOTO = re.compile(r"/api/photos/[0-9a-f]{32}\.webp")
 PHOTO_ADDRESS = re.compile(r"https://[!#-&(-;=?-\[\]-~]+")
 
 
-class PhotoRefused(ValueError):
-    """Not a photo we can take; `status` is the HTTP status that says why."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
+# Not a photo we can take: too big, not a picture, or damaged (`app.problems` kinds).
+PhotoRefused = (TooBig, WrongKind, Invalid)
 
 
 @dataclass(frozen=True)
@@ -58,14 +54,14 @@ class PreparedPhoto:
 def prepare_photo(raw: bytes) -> PreparedPhoto:
     """The photo, upright, at most MAX_SIDE pixels on its long side, as WebP without metadata."""
     if len(raw) > MAX_BYTES:
-        raise PhotoRefused(413, "The photo is bigger than 5 MB. Send a smaller photo.")
+        raise TooBig("The photo is bigger than 5 MB. Send a smaller photo.")
     with warnings.catch_warnings():
         # Pillow only warns about big images; MAX_PIXELS below refuses them.
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(raw), formats=ACCEPTED_FORMATS)
         except UnidentifiedImageError:
-            raise PhotoRefused(415, "This file is not a JPEG, PNG or WebP photo.") from None
+            raise WrongKind("This file is not a JPEG, PNG or WebP photo.") from None
         except Image.DecompressionBombError:
             raise _too_many_pixels() from None
         with image:
@@ -83,8 +79,8 @@ def _cleaned(image: Image.Image) -> PreparedPhoto:
         picture = _flattened(upright)
         picture.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise PhotoRefused(
-            422, "This photo could not be opened. It may be damaged. Try another photo."
+        raise Invalid(
+            "This photo could not be opened. It may be damaged. Try another photo.", field="photo"
         ) from None
     output = io.BytesIO()
     # No exif= and no icc_profile=: the new file carries nothing but pixels.
@@ -102,9 +98,8 @@ def _flattened(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
-def _too_many_pixels() -> PhotoRefused:
-    return PhotoRefused(
-        413,
+def _too_many_pixels() -> TooBig:
+    return TooBig(
         f"The photo has more than {MAX_PIXELS // 1_000_000} million pixels. Send a smaller photo.",
     )
 

@@ -7,7 +7,7 @@ public route would read it all into memory. `BodyGuard` is pure ASGI middleware 
 wraps `receive`, so it costs nothing on answers that read no body (every GET). When
 the matched route first asks for its body:
 
-- a route that needs a sign-in (its dependencies include `signed_in_account`, so
+- a route that needs a sign-in (its dependencies include `bearer_token`, so
   the rule stays in app/deps.py) answers 401 if no Authorization header came;
 - a JSON or form body over `MAX_JSON_BYTES` answers 413, from Content-Length before
   a byte is read, or as soon as a streamed body passes the limit.
@@ -23,11 +23,11 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.deps import UNAUTHENTICATED, signed_in_account
+from app.deps import SIGN_IN_FIRST, bearer_token
+from app.errors import UNAUTHENTICATED
 
 MAX_JSON_BYTES = 64 * 1024
 JSON_TOO_BIG = "The request is bigger than 64 KB. Send less."
-SIGN_IN_FIRST = "Sign in first."  # as signed_in_account says it
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +44,7 @@ def rules_for(route: object) -> BodyRules:
     if not isinstance(route, APIRoute):
         return NO_RULES
     limit = MAX_JSON_BYTES if route.body_field is not None else None
-    return BodyRules(calls(route.dependant, signed_in_account), limit)
+    return BodyRules(calls(route.dependant, bearer_token), limit)
 
 
 def calls(dependant: Dependant, wanted: object) -> bool:

@@ -19,6 +19,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from app.errors import status_of
 from app.photos import PhotoRefused, prepare_photo
 from tests.pictures import png_bomb
 
@@ -44,7 +45,7 @@ def timed(raw: bytes) -> tuple[float, str]:
             photo = prepare_photo(raw)
             outcome = f"{len(photo.data) / 1000:.0f} KB WebP, {photo.width}x{photo.height}"
         except PhotoRefused as refused:
-            outcome = f"refused ({refused.status})"
+            outcome = f"refused ({status_of(refused)})"
         times.append(time.perf_counter() - start)
     return statistics.median(times), outcome
 

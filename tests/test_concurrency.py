@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import httpx
@@ -373,3 +374,64 @@ def test_a_change_that_changes_nothing_keeps_the_etag(engine: Engine, make_clien
     )
     assert (same.status_code, same.headers["etag"]) == (200, '"1"')
     assert client.get(f"/api/venues/{a}/history", headers=officer).json() == []
+
+
+RACE_ROUNDS = 40
+
+
+@SERVERS
+def test_of_two_new_venues_whose_refs_differ_only_in_case_one_is_added(
+    engine: Engine, apis: list[httpx.Client], backend: str, venue: int, count: int
+) -> None:
+    """Both pass the check (neither ref is stored yet) and meet at the write: the
+    database's unique index on lower(ref) keeps one, and the other is a plain 409,
+    never a 500 and never two venues."""
+    with pair_on(apis, count) as pair:
+        headers = signed_in(pair)
+        statuses: list[list[int]] = []
+        for number in range(RACE_ROUNDS):
+            refs = (f"RACE-{count}-{number}", f"race-{count}-{number}")
+
+            def add(
+                client: httpx.Client, index: int, refs: tuple[str, str] = refs
+            ) -> httpx.Response:
+                new = {
+                    "ref": refs[index],
+                    "name": "Race Library",
+                    "address": "1 High Street",
+                    "town": "Warwick",
+                    "postcode": "CV34 4AB",
+                    "latitude": 52.28,
+                    "longitude": -1.58,
+                }
+                return client.post("/api/venues", headers=headers[index], json=new)
+
+            answers = pair.race(add)
+            statuses.append(sorted(answer.status_code for answer in answers))
+            refused = next(answer for answer in answers if answer.status_code != 201)
+            assert "already used" in refused.json()["message"], refused.text
+    with Session(engine) as session:
+        added = session.exec(select(Venue.ref).where(col(Venue.ref).ilike(f"race-{count}-%")))
+        assert len(added.all()) == RACE_ROUNDS
+    print(f"{backend}, {WORDS[count]}: {RACE_ROUNDS} rounds of two case-twin refs, "
+          f"{statuses.count([201, 409])} one 201 and one 409")  # fmt: skip
+    assert statuses == [[201, 409]] * RACE_ROUNDS
+
+
+def test_a_ref_taken_after_the_check_is_refused_as_taken_by_the_index(
+    engine: Engine, venue: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race above, made certain: the check sees no twin (as when the other write
+    has not committed yet), and the database's index refuses the write as Taken."""
+    import app.venue_edits as edits
+    from app.models import Account
+    from app.problems import Taken
+
+    monkeypatch.setattr(edits, "ref_taken", lambda *_: None)
+    with Session(engine) as session:
+        officer = session.exec(select(Account).where(Account.email == "officer@example.org")).one()
+        new = {"ref": "a-1", "name": "Twin", "address": "x", "town": "y",
+               "postcode": "CV34 4AB", "latitude": 52.3, "longitude": -1.6}  # fmt: skip
+        with pytest.raises(Taken, match="ref a-1 is already used"):
+            edits.add_venue(session, officer, new, date(2026, 12, 7))
+        assert sorted(session.exec(select(Venue.ref)).all()) == ["A-1", "B-1"]

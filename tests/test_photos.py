@@ -8,6 +8,7 @@ from PIL import Image
 from sqlalchemy import Engine, update
 
 from app import config
+from app.errors import status_of
 from app.models import Venue
 from app.photos import MAX_BYTES, MAX_SIDE, PhotoRefused, photo_address_problem, prepare_photo
 from app.venue_file import VenueFileError
@@ -63,7 +64,7 @@ def test_a_transparent_png_goes_on_white_not_black() -> None:
 def test_what_is_not_a_photo_is_refused(raw: bytes, status: int, words: str) -> None:
     with pytest.raises(PhotoRefused) as refused:
         prepare_photo(raw)
-    assert refused.value.status == status
+    assert status_of(refused.value) == status
     assert words in refused.value.message
 
 
@@ -72,7 +73,7 @@ def test_a_decompression_bomb_is_refused_before_it_is_opened() -> None:
     assert len(bomb) < 100_000  # small on the wire, 400 million pixels inside
     with pytest.raises(PhotoRefused) as refused:
         prepare_photo(bomb)
-    assert refused.value.status == 413
+    assert status_of(refused.value) == 413
     assert "million pixels" in refused.value.message
 
 

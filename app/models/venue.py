@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, field_validator
 from pydantic import Field as PydanticField
 from pydantic_core import PydanticCustomError
-from sqlalchemy import BigInteger
+from sqlalchemy import BigInteger, Index, func, text
 from sqlmodel import Field, SQLModel
 
 from app.models.columns import text_enum
@@ -79,6 +79,10 @@ class VenueFields(SQLModel):
 
 
 class Venue(VenueFields, table=True):
+    # A-1 and a-1 are one ref: checked before writing (app.venue_edits.ref_taken, the
+    # import), and kept by the database when two writes race (migration 0007).
+    __table_args__ = (Index("ix_venue_ref_lower", func.lower(text("ref")), unique=True),)
+
     id: int | None = Field(default=None, primary_key=True)
     # Withdrawn venues are kept (with their history) but never shown.
     active: bool = Field(default=True, index=True)

@@ -26,8 +26,9 @@ from app.deps import MAX_ID, OfficerOnly, SessionDep
 from app.errors import error_responses
 from app.models import Account, Role
 from app.models.account import AccountCreate, AccountPublic, AccountUpdate, AccountWithPassword
-from app.routers.writes import IfMatch, require_fresh
+from app.routers.writes import IfMatch
 from app.security import one_time_password
+from app.venue_edits import require_fresh
 
 router = APIRouter(prefix="/api/accounts", tags=["accounts"])
 ERRORS = error_responses(400, 401, 403, 404, 422)

@@ -1,136 +1,74 @@
 """Keeping listings true: staff change their own venue, officers any venue.
 
-Changes are checked by the same rules as the venue file (422); the rules every
-write shares (If-Match, history, freshness) are in `app.routers.writes`.
+Routes only: the rules of a change are `app.venue_edits` (the one write path) and
+`app.permissions` (who may change what); `app.routers.writes` runs each change in
+one worker thread.
 """
 
-from datetime import date, datetime, timedelta
-from typing import Annotated, Any
+from datetime import timedelta
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 from sqlalchemy import or_
 from sqlmodel import col, select
 
 from app.deps import (
-    CatalogueDep,
     CurrentAccount,
     EditableVenue,
     NowDep,
     OfficerOnly,
     SessionDep,
+    VenueId,
 )
 from app.errors import error_responses
 from app.hours import LONDON
 from app.models import Account, AccountVenue, Role, Venue, VenueChange
 from app.models.account import MAX_ID
 from app.models.history import VenueChangePublic
-from app.models.venue import STAFF_FIELDS, ListingSummary, VenueCreate, VenueEasyRead, VenuePatch
-from app.routers.writes import (
-    WRITE_ERRORS,
-    IfMatch,
-    OfficerWrite,
-    commit_and_refresh,
-    commit_change,
-    require_if_match,
-    venue_response,
-)
-from app.venue_edits import VenueInvalid, checked_values, create_venue, file_columns, ref_taken
-from app.venue_file import COLUMNS
+from app.models.venue import ListingSummary, VenueCreate, VenueEasyRead, VenuePatch
+from app.routers.writes import WRITE_ERRORS, VenueWriter, venue_answer
+from app.venue_edits import CheckedToday, FieldChanges, Restore, SetValues
 from app.venue_page import venue_easy_read
 
 router = APIRouter(prefix="/api/venues", tags=["listings"])
-# A closure is for a holiday or a refit; longer than this is leaving the scheme.
-MAX_CLOSURE_DAYS = 366
-# Fields whose earlier value can be put back from the history.
-RESTORABLE = frozenset({*COLUMNS, "closed_until", "active"})
-
-
-def checked(current: dict[str, Any], changes: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """The changes, checked: the venue file's columns by its rules, a closure by date."""
-    closure = {"closed_until": changes.pop("closed_until")} if "closed_until" in changes else {}
-    try:
-        values = checked_values(current, changes)
-    except VenueInvalid as error:
-        said = (
-            problem if problem.endswith((".", "?", "!")) else f"{problem}."
-            for problem in error.problems
-        )
-        raise HTTPException(422, " ".join(said)) from None
-    until = closure.get("closed_until")
-    today = now.astimezone(LONDON).date()
-    if until is not None and not today < until <= today + timedelta(days=MAX_CLOSURE_DAYS):
-        raise HTTPException(
-            422,
-            f"closed_until must be a day after today and within {MAX_CLOSURE_DAYS} days. "
-            "To close for longer, ask a council officer to withdraw the venue.",
-        )
-    return {**{name: values[name] for name in changes}, **closure}
 
 
 @router.post("", status_code=201, response_model=VenueEasyRead, responses=WRITE_ERRORS)
-def add_venue(
-    response: Response,
-    session: SessionDep,
-    catalogue: CatalogueDep,
-    officer: OfficerOnly,
-    now: NowDep,
-    new: VenueCreate,
-) -> VenueEasyRead:
+async def add_venue(write: VenueWriter, new: VenueCreate) -> Response:
     """Add a venue to the scheme (officers)."""
-    values = checked({}, new.model_dump(), now)  # first: a bad ref must not reach the database
-    if ref_taken(session, values["ref"], None):
-        raise HTTPException(409, f"ref {values['ref']} is already used by another venue.")
-    venue = create_venue(session, values, officer)
-    commit_and_refresh(session, catalogue)
-    return venue_response(response, venue, now)
+    return await write.add(new.model_dump())
 
 
 @router.patch("/{venue_id}", response_model=VenueEasyRead, responses=WRITE_ERRORS)
-def change_venue(
-    response: Response,
-    session: SessionDep,
-    catalogue: CatalogueDep,
-    account: CurrentAccount,
-    venue: EditableVenue,
-    now: NowDep,
-    patch: VenuePatch,
-    if_match: IfMatch = None,
-) -> VenueEasyRead:
+async def change_venue(write: VenueWriter, venue_id: VenueId, patch: VenuePatch) -> Response:
     """Change some of a venue's fields. Staff: hours, phone, website, access, easy read, photo."""
-    changes = patch.model_dump(exclude_unset=True)
-    if account.role == Role.staff and (not_theirs := sorted(set(changes) - STAFF_FIELDS)):
-        raise HTTPException(403, f"Only a council officer can change {', '.join(not_theirs)}.")
-    require_if_match(if_match, venue)
-    values = checked(file_columns(venue), changes, now)
-    if "ref" in values and ref_taken(session, values["ref"], venue.id):
-        raise HTTPException(409, f"ref {values['ref']} is already used by another venue.")
-    return commit_change(response, session, catalogue, account, venue, values, now)
+    return await write.change(venue_id, FieldChanges(patch.model_dump(exclude_unset=True)))
 
 
 @router.post("/{venue_id}/withdraw", response_model=VenueEasyRead, responses=WRITE_ERRORS)
-def withdraw_venue(write: OfficerWrite) -> VenueEasyRead:
+async def withdraw_venue(write: VenueWriter, venue_id: VenueId) -> Response:
     """Take a venue out of the scheme: kept, with its history, but no longer shown."""
-    return write.commit({"active": False})
+    return await write.change(venue_id, SetValues({"active": False}), officers_only=True)
 
 
 @router.post("/{venue_id}/reinstate", response_model=VenueEasyRead, responses=WRITE_ERRORS)
-def reinstate_venue(write: OfficerWrite) -> VenueEasyRead:
+async def reinstate_venue(write: VenueWriter, venue_id: VenueId) -> Response:
     """Bring a withdrawn venue back into the scheme, shown again (recorded like any change)."""
-    return write.commit({"active": True})
+    return await write.change(venue_id, SetValues({"active": True}), officers_only=True)
 
 
 @router.post("/{venue_id}/checked", response_model=VenueEasyRead, responses=WRITE_ERRORS)
-def mark_checked(write: OfficerWrite) -> VenueEasyRead:
+async def mark_checked(write: VenueWriter, venue_id: VenueId) -> Response:
     """Record that the listing was checked today (shown on the venue's page)."""
-    return write.commit({"last_checked": write.now.astimezone(LONDON).date()})
+    return await write.change(venue_id, CheckedToday(), officers_only=True)
 
 
 @router.get(
     "/{venue_id}/listing", response_model=VenueEasyRead, responses=error_responses(401, 403, 404)
 )
-def venue_listing(response: Response, venue: EditableVenue, now: NowDep) -> VenueEasyRead:
+def venue_listing(venue: EditableVenue, now: NowDep) -> Response:
     """A venue as its editors see it, withdrawn or not, with the ETag to change it."""
-    return venue_response(response, venue, now)
+    return venue_answer(venue, now)
 
 
 @router.get(
@@ -157,31 +95,13 @@ def venue_history(session: SessionDep, venue: EditableVenue) -> list[VenueChange
     response_model=VenueEasyRead,
     responses=WRITE_ERRORS,
 )
-def restore_value(
-    response: Response,
-    session: SessionDep,
-    catalogue: CatalogueDep,
-    account: CurrentAccount,
-    venue: EditableVenue,
-    now: NowDep,
+async def restore_value(
+    write: VenueWriter,
+    venue_id: VenueId,
     change_id: Annotated[int, Path(ge=1, le=MAX_ID)],
-    if_match: IfMatch = None,
-) -> VenueEasyRead:
+) -> Response:
     """Put a field back to the value it had before one recorded change (itself recorded)."""
-    change = session.get(VenueChange, change_id)
-    if change is None or change.venue_id != venue.id:
-        raise HTTPException(404, f"This venue has no change with id {change_id}.")
-    field = change.field
-    if account.role == Role.staff and field not in STAFF_FIELDS:
-        raise HTTPException(403, f"Only a council officer can change {field}.")
-    if field not in RESTORABLE:
-        raise HTTPException(422, f"{field} cannot be restored this way.")
-    require_if_match(if_match, venue)
-    old = change.old_value
-    if field == "closed_until" and old is not None:
-        old = date.fromisoformat(old)
-    values = {field: old} if field == "active" else checked(file_columns(venue), {field: old}, now)
-    return commit_change(response, session, catalogue, account, venue, values, now)
+    return await write.change(venue_id, Restore(change_id))
 
 
 @router.get(

@@ -2,16 +2,18 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response
+from fastapi import APIRouter, Path, Request, Response
+from starlette.concurrency import run_in_threadpool
 
-from app.db import utc_now
-from app.deps import SessionDep
+from app.deps import SessionDep, VenueId
 from app.errors import error_responses
 from app.models import Photo
 from app.models.venue import VenueEasyRead
-from app.photos import MAX_BYTES, MEDIA_TYPE, SUFFIX, PhotoRefused, prepare_photo
-from app.routers.writes import WRITE_ERRORS, EditorWrite
+from app.photos import MAX_BYTES, MEDIA_TYPE, SUFFIX, prepare_photo
+from app.problems import Invalid, NotFound
+from app.routers.writes import WRITE_ERRORS, VenueWriter
 from app.uploads import read_upload
+from app.venue_edits import FieldChanges, NewPhoto
 
 router = APIRouter(tags=["photos"])
 
@@ -35,45 +37,23 @@ PhotoName = Annotated[
 ]
 
 
-async def photo_upload(request: Request) -> bytes:
-    body = await read_upload(
-        request, MAX_BYTES, "The photo is bigger than 5 MB. Send a smaller photo."
-    )
-    if not body:
-        raise HTTPException(422, "Send the photo file as the body of the request.")
-    return body
-
-
 @router.put(
     "/api/venues/{venue_id}/photo",
     response_model=VenueEasyRead,
     responses=WRITE_ERRORS | error_responses(413, 415),
     openapi_extra=PHOTO_BODY,
 )
-def upload_photo(
-    write: EditorWrite, upload: Annotated[bytes, Depends(photo_upload)]
-) -> VenueEasyRead:
+async def upload_photo(write: VenueWriter, venue_id: VenueId, request: Request) -> Response:
     """Put up a photo of the entrance: checked, turned upright, made small, metadata removed."""
-    # `write` comes first: who may, and If-Match, are settled before the body is read.
-    try:
-        photo = prepare_photo(upload)
-    except PhotoRefused as refused:
-        raise HTTPException(refused.status, refused.message) from None
-    session, venue = write.session, write.venue
-    assert venue.id is not None
-    if session.get(Photo, photo.key) is None:
-        session.add(
-            Photo(
-                key=photo.key,
-                venue_id=venue.id,
-                account_id=write.account.id,
-                created_at=utc_now(),
-                width=photo.width,
-                height=photo.height,
-                data=photo.data,
-            )
-        )
-    return write.commit({"photo": f"/api/photos/{photo.key}{SUFFIX}"})
+    # Who may, and If-Match, are settled before the body is read (a photo is up to 5 MB).
+    await write.check(venue_id, FieldChanges({"photo": None}))
+    upload = await read_upload(
+        request, MAX_BYTES, "The photo is bigger than 5 MB. Send a smaller photo."
+    )
+    if not upload:
+        raise Invalid("Send the photo file as the body of the request.", field="photo")
+    photo = await run_in_threadpool(prepare_photo, upload)  # seconds of CPU: not on the loop
+    return await write.change(venue_id, NewPhoto(photo))
 
 
 @router.get(
@@ -85,7 +65,7 @@ def photo(session: SessionDep, name: PhotoName) -> Response:
     """A venue's photo, as named in its `photo` field; it never changes, so it is cached."""
     found = session.get(Photo, name.removesuffix(SUFFIX))
     if found is None:
-        raise HTTPException(404, "There is no photo with this name.")
+        raise NotFound("There is no photo with this name.")
     return Response(
         found.data, media_type=MEDIA_TYPE, headers={**FOREVER, "ETag": f'"{found.key}"'}
     )
