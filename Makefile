@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench clean
+.PHONY: run test test-fast lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -27,6 +27,11 @@ test: $(VENV)/.installed-dev
 		|| [ tests/reference/package-lock.json -nt tests/reference/node_modules/.package-lock.json ]; }; \
 	then echo "npm ci --prefix tests/reference"; npm ci --prefix tests/reference --no-audit --no-fund; fi
 	$(BIN)/python -m pytest
+
+## The inner loop, on every core: SQLite only; no browser, schemathesis or slow tests
+## (markers set in tests/conftest.py). `make test` runs those too, and is what CI runs.
+test-fast: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -n auto -m "not browser and not schemathesis and not postgres and not slow"
 
 ## Lint, format check and types.
 lint: $(VENV)/.installed-dev

@@ -7,7 +7,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.db import migrate, venue_count
-from app.importer import ImportSummary, import_venue_file
+from app.venues.importing import ImportSummary, import_venue_file
 
 log = logging.getLogger(__name__)
 

@@ -11,15 +11,15 @@ from sqlalchemy import Engine, inspect, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
-from app.accounts import AccountError, create_account
 from app.bootstrap import prepare_database
 from app.config import get_settings
 from app.db import make_engine, migrate, sqlite_file_missing, utc_now
-from app.exports import ExportFormat, export_venues
-from app.importer import ImportConflict, import_venue_file
+from app.gazetteer.place_names import Gazetteer
 from app.models import Role, Venue
-from app.places import Gazetteer
-from app.venue_file import MAX_FILE_BYTES, VenueFileError
+from app.people.account_records import AccountError, create_account
+from app.venues.exporting import ExportFormat, export_venues
+from app.venues.importing import ImportConflict, import_venue_file
+from app.venues.venue_file import MAX_FILE_BYTES, VenueFileError
 
 cli = typer.Typer(
     help="Safe Places: find the nearest Safe Place.",

@@ -8,15 +8,15 @@ from fastapi import Depends, Path, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session
 
-from app.catalogue import Catalogue
 from app.config import Settings
+from app.gazetteer.place_names import Gazetteer, OnlineGeocoder
 from app.hours import london_now
 from app.models import Account, Venue
 from app.models.account import MAX_ID
+from app.people.sign_in import BadToken, read_access_token
 from app.permissions import require_editor, require_officer, require_own_password
-from app.places import Gazetteer, OnlineGeocoder
 from app.problems import NotFound, SignInNeeded
-from app.security import BadToken, read_access_token
+from app.venues.catalogue import Catalogue
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -88,7 +88,7 @@ SIGN_IN_ENDED = "Your sign-in has ended. Sign in again."
 
 async def bearer_token(token: Annotated[str | None, Depends(bearer)]) -> str:
     """The token sent, or 401 at once. A route that depends on this needs a sign-in, so its
-    body is not read without an Authorization header (app/request_bodies.py)."""
+    body is not read without an Authorization header (app/http/bodies.py)."""
     if not token:
         raise SignInNeeded(SIGN_IN_FIRST)
     return token

@@ -7,33 +7,33 @@ from fastapi import FastAPI
 from sqlalchemy.exc import DBAPIError
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from app.catalogue import Catalogue
 from app.config import Settings, get_settings
 from app.db import make_engine
-from app.errors import EXCEPTION_HANDLERS
+from app.gazetteer.place_names import Gazetteer, OnlineGeocoder
 from app.hours import london_now, warm_up
-from app.places import Gazetteer, OnlineGeocoder
-from app.privacy import RouteForTheLog, install_access_log_filter
-from app.request_bodies import BodyGuard
+from app.http.access_log import RouteForTheLog, install_access_log_filter
+from app.http.bodies import BodyGuard
+from app.http.errors import EXCEPTION_HANDLERS, declare_error_answers
+from app.http.headers import SecurityHeaders
+from app.people.sign_in import SignInThrottle
 from app.routers import (
     accounts,
     auth,
     contacts,
-    easy_read,
+    easy_read_check,
     health,
     listings,
     offline,
     open_referral,
     opening_hours,
+    pages,
     photos,
     places,
+    public_venues,
     venue_files,
-    venues,
-    web,
 )
 from app.routers.api_docs import add_docs
-from app.security import SignInThrottle
-from app.security_headers import SecurityHeaders
+from app.venues.catalogue import Catalogue
 
 DESCRIPTION = """
 Find the nearest Safe Place, and read about it in easy read.
@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.catalogue = catalogue
         app.state.sign_in_throttle = SignInThrottle(engine)
         app.state.gazetteer = Gazetteer.from_csv(settings.gazetteer_csv)
+        # Built once per release (a few seconds), then only memory-mapped.
         app.state.geocoder = (
             OnlineGeocoder(
                 settings.geocoder_domain, settings.geocoder_scheme, settings.geocoder_user_agent
@@ -101,24 +102,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         proxies = [str(network) for network in settings.trusted_proxies]
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)
     add_docs(app)
+    declare_error_answers(app)
     app.include_router(health.router)
-    app.include_router(venues.nearest_router)
-    # Before venues: /api/venues/unchecked, /import, /export are not venue ids.
+    app.include_router(public_venues.nearest_router)
     app.include_router(venue_files.router)
     app.include_router(listings.router)
-    # Likewise /api/venues/offline.
     app.include_router(offline.router)
     app.include_router(photos.router)
-    app.include_router(venues.router)
+    app.include_router(public_venues.router)
     app.include_router(auth.router)
     app.include_router(accounts.router)
-    app.include_router(easy_read.router)
+    app.include_router(easy_read_check.router)
     app.include_router(opening_hours.router)
     app.include_router(places.router)
     app.include_router(contacts.router)
     app.include_router(open_referral.router)
     # Last: the web app's pages must never shadow an API route.
-    app.include_router(web.router)
+    app.include_router(pages.router)
     return app
 
 

@@ -11,7 +11,7 @@
 Every route that changes a venue (PATCH, restore, withdraw, reinstate, checked,
 photo) and the venue file import ask here; `/api/me` sends `editable_fields` to
 the web app, so the browser holds no copy of these rules. Raises `NotAllowed`
-(never an HTTP status: `app.errors` maps it to 403).
+(never an HTTP status: `app.http.errors` maps it to 403).
 """
 
 from collections.abc import Iterable
@@ -32,8 +32,6 @@ VENUE_FIELDS = frozenset(
      *STAFF_FIELDS}
 )  # fmt: skip
 
-# What only officers set: whether a venue is in the scheme, and when it was last checked.
-OFFICER_FIELDS = VENUE_FIELDS | {"active", "last_checked"}
 # What only officers set: whether a venue is in the scheme, and when it was last checked.
 OFFICER_FIELDS = VENUE_FIELDS | {"active", "last_checked"}
 

@@ -1,6 +1,6 @@
 """Why something cannot be done, said plainly: the domain's errors, with no HTTP in them.
 
-Rules (who may, what is valid, what is stale) raise these; `app.errors` maps each
+Rules (who may, what is valid, what is stale) raise these; `app.http.errors` maps each
 kind to its HTTP status in one table, so a rule never chooses a status code and a
 status code never carries a rule. `field` names the value at fault when there is
 one, so a form can put the words beside it; `code` is a stable word for programs.
@@ -67,6 +67,16 @@ class ReadItFirst(Problem):
     """A change that does not say which version it was made from (no If-Match)."""
 
     code = "if_match"
+
+
+class TooSoon(Problem):
+    """Too many tries: wait `retry_after` seconds, then try again."""
+
+    code = "too_many_tries"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class TooBig(Problem):

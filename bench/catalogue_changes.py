@@ -27,13 +27,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlmodel import Session
 
-from app.catalogue import Catalogue
 from app.db import make_engine
 from app.hours import london_now
 from app.models import Venue
-from app.offline_list import OfflineListCache
-from app.venue_edits import record_change
-from app.venue_snapshot import MERGE_AT
+from app.venues.catalogue import Catalogue
+from app.venues.edits import record_change
+from app.venues.offline_list import OfflineListCache
+from app.venues.snapshot import MERGE_AT
 from bench.synthetic import make_database, random_positions, sample_hours
 
 

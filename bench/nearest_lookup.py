@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.catalogue import Catalogue
 from app.db import make_engine
-from app.geo import distance_m
 from app.hours import london_now
+from app.venues.catalogue import Catalogue
+from app.venues.geo import distance_m
 from bench.synthetic import make_database, random_positions
 
 QUERIES = 20_000

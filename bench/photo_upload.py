@@ -19,8 +19,8 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.errors import status_of
-from app.photos import PhotoRefused, prepare_photo
+from app.http.errors import status_of
+from app.venues.photo_checks import PhotoRefused, prepare_photo
 from tests.pictures import png_bomb
 
 RUNS = 5

@@ -4,6 +4,9 @@ Tests that take the `engine` fixture (directly or through `client`) run once
 per backend. PostgreSQL tests use the server on 127.0.0.1:5432 (database
 `test`), each run in a schema of its own that is dropped afterwards. Without
 that server they skip, except under CI=true, where they fail.
+
+It also marks each test by what it needs (browser, schemathesis, postgres, slow),
+so `make test-fast` can leave the heavy ones out.
 """
 
 import os
@@ -22,7 +25,6 @@ from app.config import Settings
 from app.db import make_engine, migrate
 from app.deps import get_now
 from app.hours import LONDON
-from app.importer import import_venue_file
 from app.main import create_app
 from app.models import (
     Account,
@@ -33,6 +35,7 @@ from app.models import (
     Venue,
     VenueChange,
 )
+from app.venues.importing import import_venue_file
 
 # The browser fixtures (Chromium via Playwright), for the web app's tests.
 pytest_plugins = ["tests.browser"]
@@ -76,6 +79,71 @@ def drop_schema(schema: str | None) -> None:
     if schema:
         with psycopg.connect(POSTGRES_URL.replace("+psycopg", ""), autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+# Tests that start real servers or processes, race or kill them, or rank by brute force:
+# 2 to 20 seconds each here. Every test in SLOW_FILES does; elsewhere, those named.
+SLOW_FILES = {"test_crash_safety.py", "test_servers.py"}
+SLOW_TESTS = {
+    "test_accounts.py": {"test_first_officer_from_the_command_line"},
+    "test_catalogue_updates.py": {
+        "test_other_instances_see_every_kind_of_change_within_the_refresh_interval"
+    },
+    "test_concurrency.py": {
+        "test_of_two_patches_with_one_etag_one_is_kept",
+        "test_every_kind_of_venue_write_is_a_compare_and_set",
+        "test_of_two_account_changes_with_one_etag_one_is_kept",
+        "test_of_two_new_venues_whose_refs_differ_only_in_case_one_is_added",
+    },
+    "test_geo.py": {"test_point_index_matches_a_brute_force_ranking"},
+    "test_hours_reference.py": {"test_our_answers_match_the_reference"},
+    "test_listings.py": {"test_an_edit_reaches_another_instance_within_two_seconds"},
+    "test_logs.py": {"test_no_log_line_holds_a_position_a_postcode_or_an_id"},
+    "test_request_bodies.py": {"test_a_200_mb_body_never_reaches_the_servers_memory"},
+    "test_sign_in_throttle.py": {
+        "test_two_instances_count_the_same_tries",
+        "test_forwarded_addresses_count_only_from_the_proxies_named",
+    },
+}
+
+
+def slow_names_gone() -> list[str]:
+    """Files and tests named in SLOW_FILES and SLOW_TESTS that are no longer there."""
+    gone = []
+    for file in sorted(SLOW_FILES | SLOW_TESTS.keys()):
+        path = ROOT / "tests" / file
+        source = path.read_text(encoding="utf-8") if path.exists() else ""
+        if not source:
+            gone.append(file)
+        for name in sorted(SLOW_TESTS.get(file, ())):
+            if f"def {name}(" not in source:
+                gone.append(f"{file}::{name}")
+    return gone
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by what it needs, so `make test-fast` can leave the heavy ones out.
+
+    browser: takes the `browser` fixture (Chromium); schemathesis: the generated API
+    tests; postgres: the PostgreSQL run of a test parametrised by `backend`; slow: in
+    SLOW_FILES or SLOW_TESTS. Markers only select: `make test` still runs every test.
+    """
+    gone = slow_names_gone()
+    if gone:
+        # A renamed test would slip into the fast tier unnoticed: stop and say so.
+        raise pytest.UsageError(f"tests/conftest.py names slow tests that are gone: {gone}")
+    for item in items:
+        file = item.path.name
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("backend") == "postgresql":
+            item.add_marker(pytest.mark.postgres)
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+        if file == "test_schemathesis.py":
+            item.add_marker(pytest.mark.schemathesis)
+        name = getattr(item, "originalname", item.name)
+        if file in SLOW_FILES or name in SLOW_TESTS.get(file, ()):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

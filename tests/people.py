@@ -9,9 +9,9 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from app import security
-from app.accounts import create_account
 from app.models import Role, Venue
+from app.people import sign_in as security
+from app.people.account_records import create_account
 
 PASSWORD = "correct horse battery staple"
 

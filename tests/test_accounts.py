@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from app.security import hash_password, verify_password
+from app.people.sign_in import hash_password, verify_password
 from tests.conftest import HEADER, load, venue_row
 from tests.people import PASSWORD, add_account, token_headers, venue_ids
 from tests.servers import safe_places

@@ -8,7 +8,7 @@ from geopy.distance import geodesic
 from sqlalchemy import Engine, text
 
 from app.hours import LONDON
-from app.routers import venues
+from app.routers import public_venues as venues
 from tests.conftest import HEADER, SAMPLE_CSV, Clock, load, venue_row
 
 LEAMINGTON = (52.2886, -1.5353)

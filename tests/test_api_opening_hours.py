@@ -9,8 +9,8 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from app.hours import LONDON
-from app.importer import import_venue_file
-from app.venue_file import VenueFileError
+from app.venues.importing import import_venue_file
+from app.venues.venue_file import VenueFileError
 from tests.conftest import HEADER, Clock, load, venue_row
 
 CHECK = "/api/opening-hours/check"

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from app.errors import FIELD_HELP
+from app.http.errors import FIELD_HELP
 from tests.conftest import HEADER, load, venue_row
 
 RECORDED = Path(__file__).parent / "recorded"

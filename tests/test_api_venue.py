@@ -99,9 +99,41 @@ def test_withdrawn_venues_are_not_shown(engine: Engine, make_client) -> None:
         ("/api/venues/0", 422, "venue_id must be 1 or more. Use the number from"),
         ("/api/venues/99999999999", 422, "venue_id must be 2147483647 or less."),
         ("/api/venues/abc", 422, "venue_id must be a whole number."),
+        ("/api/venues/-1", 422, "venue_id must be 1 or more."),
+        ("/api/venues/1.5", 422, "venue_id must be a whole number."),
+        ("/api/venues/abc/listing", 422, "venue_id must be a whole number."),
+        ("/api/accounts/abc", 422, "account_id must be a whole number."),
+        ("/api/venues/1/history/x/restore", 422, "change_id must be a whole number."),
+        ("/api/venues/abc/nothing-here", 404, "Not Found"),
     ],
 )
 def test_missing_or_malformed_ids(client: TestClient, path: str, status: int, message: str) -> None:
-    response = client.get(path)
+    response = client.post(path) if path.endswith("/restore") else client.get(path)
     assert response.status_code == status
     assert response.json()["message"].startswith(message)
+
+
+def test_no_route_can_take_another_routes_address() -> None:
+    """Ids in paths are typed (`{venue_id:int}`), so the order routers are included in
+    does not matter: no route's pattern matches another route's fixed address."""
+    from app.http.errors import api_routes
+    from app.main import create_app
+
+    routes = api_routes(create_app())
+    assert len(routes) > 40
+    fixed = [route for route in routes if "{" not in route.path]
+    taken = [
+        f"{route.path} would take {other.path}"
+        for other in fixed
+        for route in routes
+        if route is not other
+        and route.methods & other.methods
+        and route.path_regex.match(other.path)
+    ]
+    assert taken == []
+    # And the check can fail: an untyped id would take /api/venues/unchecked.
+    untyped = next(route for route in routes if route.path == "/api/venues/{venue_id:int}")
+    from starlette.routing import compile_path
+
+    assert compile_path("/api/venues/{venue_id}")[0].match("/api/venues/unchecked")
+    assert not untyped.path_regex.match("/api/venues/unchecked")

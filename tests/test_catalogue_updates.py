@@ -20,13 +20,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
-from app.catalogue import Catalogue
 from app.db import UNSTAMPED
-from app.geo import unit_vector
-from app.gzip_parts import deflate_part, gzip_pieces, gzip_size
 from app.hours import LONDON
-from app.offline_list import OfflineListCache, build_offline_list
-from app.venue_snapshot import SCAN_AT_MOST, Snapshot, VenueBlock, VenueEntry
+from app.venues.catalogue import Catalogue
+from app.venues.geo import unit_vector
+from app.venues.gzip_parts import deflate_part, gzip_pieces, gzip_size
+from app.venues.offline_list import OfflineListCache, build_offline_list
+from app.venues.snapshot import SCAN_AT_MOST, Snapshot, VenueBlock, VenueEntry
 from tests.conftest import HEADER, Clock, load, sql, venue_row
 from tests.people import (  # noqa: F401  (cheap_hashing: a fixture)
     PASSWORD,

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from app.venue_file import read_venue_file
+from app.venues.venue_file import read_venue_file
 from tests.conftest import HEADER, SAMPLE_CSV, load_sample, venue_row
 from tests.servers import safe_places
 

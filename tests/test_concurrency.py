@@ -23,7 +23,7 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session, col, select
 
 from app.models import Venue, VenueChange
-from app.venue_edits import VersionConflict, record_change
+from app.venues.edits import VersionConflict, record_change
 from tests.conftest import HEADER, load, venue_row
 from tests.people import (
     add_account,
@@ -423,7 +423,7 @@ def test_a_ref_taken_after_the_check_is_refused_as_taken_by_the_index(
 ) -> None:
     """The race above, made certain: the check sees no twin (as when the other write
     has not committed yet), and the database's index refuses the write as Taken."""
-    import app.venue_edits as edits
+    import app.venues.edits as edits
     from app.models import Account
     from app.problems import Taken
 

@@ -20,7 +20,7 @@ from typer.testing import CliRunner, Result
 from app import config
 from app.cli import cli
 from app.models import Venue
-from app.venue_file import (
+from app.venues.venue_file import (
     COLUMNS,
     VenueFileError,
     mark_as_text,

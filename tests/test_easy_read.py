@@ -1,8 +1,8 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from app.easy_read import check_easy_read, reading_ease, syllables
-from app.venue_file import VenueFileError, read_venue_file
+from app.easy_read.rules import check_easy_read, reading_ease, syllables
+from app.venues.venue_file import VenueFileError, read_venue_file
 from tests.conftest import HEADER, venue_row
 
 

@@ -3,7 +3,7 @@ import random
 import pytest
 from geopy.distance import geodesic
 
-from app.geo import PointIndex, bearing_degrees, compass_words, distance_m, walking_minutes
+from app.venues.geo import PointIndex, bearing_degrees, compass_words, distance_m, walking_minutes
 
 WARWICK = (52.2823, -1.5849)
 

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from app.security_headers import UNKNOWN_HOST, relative_redirect
+from app.http.headers import UNKNOWN_HOST, relative_redirect
 from tests.people import PASSWORD, add_account, cheap_hashing  # noqa: F401  (a fixture)
 
 HTML = {"Accept": "text/html"}

@@ -2,11 +2,11 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from app import importer
 from app.db import current_revision
-from app.importer import import_venue_file
 from app.models import Venue, VenueChange
-from app.venue_file import VenueFileError
+from app.venues import importing as importer
+from app.venues.importing import import_venue_file
+from app.venues.venue_file import VenueFileError
 from tests.conftest import HEADER, load, venue_row
 
 

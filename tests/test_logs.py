@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from app.privacy import redacted_path
+from app.http.access_log import redacted_path
 from tests.conftest import SAMPLE_CSV
 from tests.servers import running_server
 

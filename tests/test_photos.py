@@ -8,10 +8,16 @@ from PIL import Image
 from sqlalchemy import Engine, update
 
 from app import config
-from app.errors import status_of
+from app.http.errors import status_of
 from app.models import Venue
-from app.photos import MAX_BYTES, MAX_SIDE, PhotoRefused, photo_address_problem, prepare_photo
-from app.venue_file import VenueFileError
+from app.venues.photo_checks import (
+    MAX_BYTES,
+    MAX_SIDE,
+    PhotoRefused,
+    photo_address_problem,
+    prepare_photo,
+)
+from app.venues.venue_file import VenueFileError
 from tests.conftest import HEADER, load, venue_row
 from tests.people import add_account, cheap_hashing, token_headers, venue_ids  # noqa: F401
 from tests.pictures import GPS_INFO, photo_bytes, png_bomb

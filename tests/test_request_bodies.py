@@ -15,7 +15,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from starlette.types import ASGIApp, Message
 
-from app.request_bodies import JSON_TOO_BIG, MAX_JSON_BYTES, SIGN_IN_FIRST
+from app.http.bodies import JSON_TOO_BIG, MAX_JSON_BYTES, SIGN_IN_FIRST
 from tests.conftest import SAMPLE_CSV
 from tests.servers import running_server
 

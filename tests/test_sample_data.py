@@ -3,8 +3,8 @@
 import csv
 import re
 
-from app.venue_file import read_venue_file
-from app.venue_page import sentences
+from app.venues.page import sentences
+from app.venues.venue_file import read_venue_file
 from tests.conftest import ROOT, SAMPLE_CSV
 
 DATA = ROOT / "data"

@@ -12,10 +12,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
-from app import security
 from app.db import make_engine, migrate
 from app.models import SignInAttempt
-from app.security import SignInLimits, SignInThrottle, TooManyTries, address_key
+from app.people import sign_in as security
+from app.people.sign_in import SignInLimits, SignInThrottle, TooManyTries, address_key
 from tests.people import (
     PASSWORD,
     add_account,

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from app.web_assets import PAGES, STAFF_ONLY, STAFF_PICTURES, WEB_DIR
+from app.web.assets import PAGES, STAFF_ONLY, STAFF_PICTURES, WEB_DIR
 from tests.browser import NARROW, OFFICER, StaffSite, sign_in, signed_in_already
 from tests.conftest import HEADER, venue_row
 from tests.test_web_standards import (

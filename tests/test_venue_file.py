@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from app.venue_file import (
+from app.venues.venue_file import (
     COLUMNS,
     VenueFileError,
     geojson_feature_collection,

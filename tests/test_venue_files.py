@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.hours import LONDON
 from app.routers import venue_files
-from app.venue_file import read_venue_file
+from app.venues.venue_file import read_venue_file
 from tests.conftest import HEADER, load, venue_row
 from tests.people import add_account, cheap_hashing, token_headers  # noqa: F401
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from app.web_assets import PAGES, STAFF_ONLY, VENUE_PAGE, WEB_DIR, WebApp
+from app.web.assets import PAGES, STAFF_ONLY, VENUE_PAGE, WEB_DIR, WebApp
 
 PAGE_PATHS = [page.path for page in PAGES if page.path != VENUE_PAGE]
 
@@ -151,7 +151,7 @@ def test_no_page_script_sends_the_help_card() -> None:
     for code in (script, store):
         assert "fetch(" not in code and "sendBeacon" not in code and "XMLHttpRequest" not in code
         assert "api.js" not in code
-    page = (WEB_DIR / "pages" / "help-card.html").read_text(encoding="utf-8")
+    page = (WEB_DIR / "templates" / "help-card.html").read_text(encoding="utf-8")
     assert '<form id="card-form" class="card-form" method="dialog"' in page
 
 

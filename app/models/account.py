@@ -81,6 +81,10 @@ class AccountWithPassword(AccountPublic):
 class Me(AccountPublic):
     can_add_venues: bool
     can_manage_accounts: bool
+    editable_fields: list[str] = Field(
+        description="The fields of a venue you may change, on the venues you may edit "
+        "(app/permissions.py decides; the web app keeps no copy of the rule)."
+    )
 
 
 class Token(BaseModel):

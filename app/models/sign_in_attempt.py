@@ -1,5 +1,5 @@
 """Sign-in attempts, kept in the database so that every instance sharing it counts the
-same tries (app/security.py's SignInThrottle reads and writes them)."""
+same tries (app/people/sign_in.py's SignInThrottle reads and writes them)."""
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel

@@ -12,7 +12,7 @@ from sqlalchemy import BigInteger, Index, func, text
 from sqlmodel import Field, SQLModel
 
 from app.models.columns import text_enum
-from app.photos import photo_address_problem, public_photo
+from app.venues.photo_checks import photo_address_problem, public_photo
 
 SAMPLE_REF_PREFIX = "SAMPLE-"
 # A number as a person or a spreadsheet writes it: 52.2823, -1.5, 1e-05. Python's
@@ -79,7 +79,7 @@ class VenueFields(SQLModel):
 
 
 class Venue(VenueFields, table=True):
-    # A-1 and a-1 are one ref: checked before writing (app.venue_edits.ref_taken, the
+    # A-1 and a-1 are one ref: checked before writing (app.venues.edits.ref_taken, the
     # import), and kept by the database when two writes race (migration 0007).
     __table_args__ = (Index("ix_venue_ref_lower", func.lower(text("ref")), unique=True),)
 

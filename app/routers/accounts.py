@@ -9,10 +9,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Response
+from fastapi import APIRouter, Depends, Path, Response
 from sqlmodel import Session, select
 
-from app.accounts import (
+from app.deps import MAX_ID, OfficerOnly, SessionDep
+from app.http.errors import error_responses
+from app.models import Account, Role
+from app.models.account import AccountCreate, AccountPublic, AccountUpdate, AccountWithPassword
+from app.people.account_records import (
     AccountChanged,
     AccountError,
     account_etag,
@@ -22,13 +26,10 @@ from app.accounts import (
     public,
     set_password,
 )
-from app.deps import MAX_ID, OfficerOnly, SessionDep
-from app.errors import error_responses
-from app.models import Account, Role
-from app.models.account import AccountCreate, AccountPublic, AccountUpdate, AccountWithPassword
+from app.people.sign_in import one_time_password
+from app.problems import Invalid, NotFound, Stale
 from app.routers.writes import IfMatch
-from app.security import one_time_password
-from app.venue_edits import require_fresh
+from app.venues.edits import require_fresh
 
 router = APIRouter(prefix="/api/accounts", tags=["accounts"])
 ERRORS = error_responses(400, 401, 403, 404, 422)
@@ -42,7 +43,7 @@ def account_or_404(
 ) -> Account:
     account = session.get(Account, account_id)
     if account is None:
-        raise HTTPException(404, f"There is no account with id {account_id}.")
+        raise NotFound(f"There is no account with id {account_id}.")
     return account
 
 
@@ -58,10 +59,10 @@ def account_change(session: Session) -> Iterator[None]:
         session.commit()
     except AccountError as error:
         session.rollback()
-        raise HTTPException(422, str(error)) from None
+        raise Invalid(str(error)) from None
     except AccountChanged:
         session.rollback()
-        raise HTTPException(412, STALE_ACCOUNT) from None
+        raise Stale(STALE_ACCOUNT) from None
 
 
 def with_etag(response: Response, shown: AccountPublic) -> AccountPublic:
@@ -76,7 +77,7 @@ def list_accounts(session: SessionDep, _officer: OfficerOnly) -> list[AccountPub
     return [public(session, account) for account in accounts]
 
 
-@router.get("/{account_id}", response_model=AccountPublic, responses=ERRORS)
+@router.get("/{account_id:int}", response_model=AccountPublic, responses=ERRORS)
 def read_account(session: SessionDep, account: AccountOr404, response: Response) -> AccountPublic:
     """One account, with the ETag to change it."""
     return with_etag(response, public(session, account))
@@ -97,7 +98,7 @@ def add_account(
 
 
 @router.patch(
-    "/{account_id}", response_model=AccountPublic, responses=ERRORS | error_responses(412, 428)
+    "/{account_id:int}", response_model=AccountPublic, responses=ERRORS | error_responses(412, 428)
 )
 def change_account(
     session: SessionDep,
@@ -111,7 +112,7 @@ def change_account(
     if account.id == officer.id and (
         change.active is False or change.role not in (None, officer.role)
     ):
-        raise HTTPException(422, "You cannot disable yourself or take away your own role.")
+        raise Invalid("You cannot disable yourself or take away your own role.", field="active")
     require_fresh(if_match, account_etag(account), STALE_ACCOUNT)
     with account_change(session):
         claim_account(session, account)  # first: nothing is written unless it holds
@@ -128,7 +129,9 @@ def change_account(
     return with_etag(response, public(session, account))
 
 
-@router.post("/{account_id}/password-reset", response_model=AccountWithPassword, responses=ERRORS)
+@router.post(
+    "/{account_id:int}/password-reset", response_model=AccountWithPassword, responses=ERRORS
+)
 def reset_password(
     session: SessionDep, _officer: OfficerOnly, account: AccountOr404, response: Response
 ) -> AccountWithPassword:

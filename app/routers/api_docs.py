@@ -12,7 +12,7 @@ from fastapi import FastAPI, Response
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.staticfiles import StaticFiles
 
-from app.security_headers import docs_headers
+from app.http.headers import docs_headers
 
 SWAGGER_UI = Path(str(files("fastapi_offline") / "static"))
 ASSETS = "/docs/assets"

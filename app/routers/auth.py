@@ -2,23 +2,25 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 from sqlmodel import select
 
-from app.accounts import normalise_email, public, set_password
 from app.deps import SessionDep, SettingsDep, SignedIn
-from app.errors import error_responses
-from app.models import Account, Role
+from app.http.errors import error_responses
+from app.http.headers import no_store
+from app.models import Account
 from app.models.account import Me, PasswordChange, Token
-from app.security import (
+from app.people.account_records import normalise_email, public, set_password
+from app.people.sign_in import (
     ACCESS_TOKEN_MINUTES,
     SignInThrottle,
     TooManyTries,
     create_access_token,
     verify_password,
 )
-from app.security_headers import no_store
+from app.permissions import editable_fields, is_officer
+from app.problems import Invalid, SignInNeeded, TooSoon
 
 router = APIRouter(prefix="/api", tags=["accounts"])
 
@@ -58,9 +60,7 @@ def sign_in(
     password_hash = account.password_hash if account and account.active else None
     if not verify_password(form.password, password_hash) or account is None:
         # Counted already: a try is a failure until its password proves right.
-        raise HTTPException(
-            401, "That email and password do not match.", headers={"WWW-Authenticate": "Bearer"}
-        )
+        raise SignInNeeded("That email and password do not match.")
     throttle.succeeded(attempt)
     return token_for(account, settings.secret_key)
 
@@ -71,9 +71,9 @@ def change_password(
 ) -> Token:
     """Choose a new password (12 characters or more). Ends every other sign-in."""
     if not verify_password(change.current_password, account.password_hash):
-        raise HTTPException(422, "current_password is not your password.")
+        raise Invalid("current_password is not your password.", field="current_password")
     if change.new_password == change.current_password:
-        raise HTTPException(422, "new_password must be different from the one you have.")
+        raise Invalid("new_password must be different from the one you have.", field="new_password")
     set_password(account, change.new_password, must_change=False)
     session.add(account)
     session.commit()
@@ -92,15 +92,16 @@ def sign_out(session: SessionDep, account: SignedIn) -> Response:
 @router.get("/me", response_model=Me, responses=error_responses(401))
 def me(session: SessionDep, account: SignedIn) -> Me:
     """Who you are, and what you may change."""
-    officer = account.role == Role.officer
+    officer = is_officer(account)
     return Me(
         **public(session, account).model_dump(),
         can_add_venues=officer,
         can_manage_accounts=officer,
+        editable_fields=sorted(editable_fields(account)),
     )
 
 
-def too_many_tries(refused: TooManyTries) -> HTTPException:
+def too_many_tries(refused: TooManyTries) -> TooSoon:
     """429, saying how long to wait; and, when the failures came from elsewhere, that
     the account's owner can still sign in where they have before."""
     wait = refused.wait_seconds
@@ -110,7 +111,7 @@ def too_many_tries(refused: TooManyTries) -> HTTPException:
             " There have been many wrong passwords for this account from other places:"
             " you can still sign in from a place where you have signed in before."
         )
-    return HTTPException(429, message, headers={"Retry-After": str(wait)})
+    return TooSoon(message, retry_after=wait)
 
 
 def wait_words(seconds: int) -> str:

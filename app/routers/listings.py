@@ -1,6 +1,6 @@
 """Keeping listings true: staff change their own venue, officers any venue.
 
-Routes only: the rules of a change are `app.venue_edits` (the one write path) and
+Routes only: the rules of a change are `app.venues.edits` (the one write path) and
 `app.permissions` (who may change what); `app.routers.writes` runs each change in
 one worker thread.
 """
@@ -20,15 +20,15 @@ from app.deps import (
     SessionDep,
     VenueId,
 )
-from app.errors import error_responses
 from app.hours import LONDON
+from app.http.errors import error_responses
 from app.models import Account, AccountVenue, Role, Venue, VenueChange
 from app.models.account import MAX_ID
 from app.models.history import VenueChangePublic
 from app.models.venue import ListingSummary, VenueCreate, VenueEasyRead, VenuePatch
 from app.routers.writes import WRITE_ERRORS, VenueWriter, venue_answer
-from app.venue_edits import CheckedToday, FieldChanges, Restore, SetValues
-from app.venue_page import venue_easy_read
+from app.venues.edits import CHECK_EVERY_MONTHS, CheckedToday, FieldChanges, Restore, SetValues
+from app.venues.page import venue_easy_read
 
 router = APIRouter(prefix="/api/venues", tags=["listings"])
 
@@ -39,32 +39,34 @@ async def add_venue(write: VenueWriter, new: VenueCreate) -> Response:
     return await write.add(new.model_dump())
 
 
-@router.patch("/{venue_id}", response_model=VenueEasyRead, responses=WRITE_ERRORS)
+@router.patch("/{venue_id:int}", response_model=VenueEasyRead, responses=WRITE_ERRORS)
 async def change_venue(write: VenueWriter, venue_id: VenueId, patch: VenuePatch) -> Response:
     """Change some of a venue's fields. Staff: hours, phone, website, access, easy read, photo."""
     return await write.change(venue_id, FieldChanges(patch.model_dump(exclude_unset=True)))
 
 
-@router.post("/{venue_id}/withdraw", response_model=VenueEasyRead, responses=WRITE_ERRORS)
+@router.post("/{venue_id:int}/withdraw", response_model=VenueEasyRead, responses=WRITE_ERRORS)
 async def withdraw_venue(write: VenueWriter, venue_id: VenueId) -> Response:
     """Take a venue out of the scheme: kept, with its history, but no longer shown."""
     return await write.change(venue_id, SetValues({"active": False}), officers_only=True)
 
 
-@router.post("/{venue_id}/reinstate", response_model=VenueEasyRead, responses=WRITE_ERRORS)
+@router.post("/{venue_id:int}/reinstate", response_model=VenueEasyRead, responses=WRITE_ERRORS)
 async def reinstate_venue(write: VenueWriter, venue_id: VenueId) -> Response:
     """Bring a withdrawn venue back into the scheme, shown again (recorded like any change)."""
     return await write.change(venue_id, SetValues({"active": True}), officers_only=True)
 
 
-@router.post("/{venue_id}/checked", response_model=VenueEasyRead, responses=WRITE_ERRORS)
+@router.post("/{venue_id:int}/checked", response_model=VenueEasyRead, responses=WRITE_ERRORS)
 async def mark_checked(write: VenueWriter, venue_id: VenueId) -> Response:
     """Record that the listing was checked today (shown on the venue's page)."""
     return await write.change(venue_id, CheckedToday(), officers_only=True)
 
 
 @router.get(
-    "/{venue_id}/listing", response_model=VenueEasyRead, responses=error_responses(401, 403, 404)
+    "/{venue_id:int}/listing",
+    response_model=VenueEasyRead,
+    responses=error_responses(401, 403, 404),
 )
 def venue_listing(venue: EditableVenue, now: NowDep) -> Response:
     """A venue as its editors see it, withdrawn or not, with the ETag to change it."""
@@ -72,7 +74,7 @@ def venue_listing(venue: EditableVenue, now: NowDep) -> Response:
 
 
 @router.get(
-    "/{venue_id}/history",
+    "/{venue_id:int}/history",
     response_model=list[VenueChangePublic],
     responses=error_responses(401, 403, 404),
 )
@@ -91,7 +93,7 @@ def venue_history(session: SessionDep, venue: EditableVenue) -> list[VenueChange
 
 
 @router.post(
-    "/{venue_id}/history/{change_id}/restore",
+    "/{venue_id:int}/history/{change_id:int}/restore",
     response_model=VenueEasyRead,
     responses=WRITE_ERRORS,
 )
@@ -113,9 +115,11 @@ def unchecked_venues(
     session: SessionDep,
     _officer: OfficerOnly,
     now: NowDep,
-    months: Annotated[int, Query(ge=1, le=60, description="Not checked for this long.")] = 12,
+    months: Annotated[
+        int, Query(ge=1, le=60, description="Not checked for this long.")
+    ] = CHECK_EVERY_MONTHS,
 ) -> list[VenueEasyRead]:
-    """Active venues not checked for 12 months (or never), oldest check first (officers)."""
+    """Active venues not checked for a year (or never), oldest check first (officers)."""
     cutoff = (now.astimezone(LONDON) - timedelta(days=round(months * 365.25 / 12))).date()
     stale = session.exec(
         select(Venue)

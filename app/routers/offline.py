@@ -9,7 +9,7 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from app.deps import CatalogueDep, NowDep
-from app.models.offline import OfflineVenues
+from app.models.offline_venue import OfflineVenues
 
 router = APIRouter(prefix="/api/venues", tags=["venues"])
 

@@ -2,7 +2,7 @@
 
 Public and open to every web page (`Access-Control-Allow-Origin: *` on every
 answer, errors too, as ORUK asks). The services are the export's
-(app/exports.py reads the venues, app/open_referral.py shapes them), valid
+(app/venues/exporting.py reads the venues, app/venues/oruk.py shapes them), valid
 against the official HSDS-UK 3.0 schemas. Not the officers' download
 (`/api/venues/export`), and nothing here writes.
 """
@@ -11,16 +11,17 @@ import uuid
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.deps import GazetteerDep, NowDep, SessionDep
-from app.errors import error_responses, http_error, validation_error
-from app.exports import active_venue_count, active_venue_refs, active_venues
-from app.open_referral import (
+from app.http.errors import error_responses, http_error, problem_error, validation_error
+from app.problems import NotFound, Problem
+from app.venues.exporting import active_venue_count, active_venue_refs, active_venues
+from app.venues.oruk import (
     PROFILE_URL,
     VERSION,
     open_referral_service,
@@ -47,6 +48,8 @@ class OpenToEveryPage(APIRoute):
                 response = await validation_error(request, error)
             except StarletteHTTPException as error:
                 response = await http_error(request, error)
+            except Problem as problem:
+                response = await problem_error(request, problem)
             response.headers["Access-Control-Allow-Origin"] = "*"
             return response
 
@@ -117,8 +120,7 @@ def service_venue_or_404(
     ref = next((ref for ref in active_venue_refs(session) if service_id(ref) == wanted), None)
     venues = active_venues(session, ref=ref) if ref is not None else []
     if not venues:
-        raise HTTPException(
-            status.HTTP_404_NOT_FOUND,
+        raise NotFound(
             f"There is no service with id {id} in this feed. Take an id from "
             "/openreferral/services; a Safe Place that left the scheme is not listed.",
         )

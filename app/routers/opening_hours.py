@@ -4,14 +4,15 @@ and the bank holidays in words, from the same evaluation every answer uses."""
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends
 from pydantic import AwareDatetime, BaseModel, Field
 
 from app.deps import get_now
-from app.errors import error_responses
 from app.hours import HoursError, State, check_hours, holiday_words, week_words
+from app.http.errors import error_responses
 from app.models.venue import PlainFloat
-from app.venue_file import UK_LATITUDE, UK_LONGITUDE
+from app.problems import Invalid
+from app.venues.venue_file import UK_LATITUDE, UK_LONGITUDE
 
 router = APIRouter(prefix="/api/opening-hours", tags=["opening hours"])
 
@@ -61,11 +62,11 @@ class HoursChecked(BaseModel):
 def check(body: HoursToCheck, now: Annotated[datetime, Depends(get_now)]) -> HoursChecked:
     """Read opening hours as the service will: open at each moment?, the week, the bank holidays."""
     if (body.latitude is None) != (body.longitude is None):
-        raise HTTPException(422, "Give both latitude and longitude, or neither.")
+        raise Invalid("Give both latitude and longitude, or neither.", field="latitude")
     try:
         hours = check_hours(body.opening_hours, body.latitude, body.longitude)
     except HoursError as error:
-        raise HTTPException(422, str(error)) from None
+        raise Invalid(str(error), field="opening_hours") from None
     states = []
     for moment in body.at or [now]:
         state, _comment = hours.state(moment)

@@ -6,14 +6,14 @@ from fastapi import APIRouter, Path, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from app.deps import SessionDep, VenueId
-from app.errors import error_responses
+from app.http.errors import error_responses
+from app.http.uploads import read_upload
 from app.models import Photo
 from app.models.venue import VenueEasyRead
-from app.photos import MAX_BYTES, MEDIA_TYPE, SUFFIX, prepare_photo
 from app.problems import Invalid, NotFound
 from app.routers.writes import WRITE_ERRORS, VenueWriter
-from app.uploads import read_upload
-from app.venue_edits import FieldChanges, NewPhoto
+from app.venues.edits import FieldChanges, NewPhoto
+from app.venues.photo_checks import MAX_BYTES, MEDIA_TYPE, SUFFIX, prepare_photo
 
 router = APIRouter(tags=["photos"])
 
@@ -38,7 +38,7 @@ PhotoName = Annotated[
 
 
 @router.put(
-    "/api/venues/{venue_id}/photo",
+    "/api/venues/{venue_id:int}/photo",
     response_model=VenueEasyRead,
     responses=WRITE_ERRORS | error_responses(413, 415),
     openapi_extra=PHOTO_BODY,

@@ -8,8 +8,8 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from app.deps import CatalogueDep, GazetteerDep, GeocoderDep, SessionDep
+from app.gazetteer.place_names import EXACT_SCORE, Place, postcode_key, rank_places
 from app.models import Venue
-from app.places import EXACT_SCORE, Place, postcode_key, rank_places
 
 router = APIRouter(prefix="/api/places", tags=["places"])
 

@@ -2,18 +2,19 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 
 from app.deps import CatalogueDep, GazetteerDep, NowDep, OfficerOnly, SessionDep
-from app.errors import error_responses
-from app.exports import ExportFormat, export_venues
 from app.hours import LONDON
-from app.importer import ImportConflict, import_venue_file
-from app.uploads import read_upload
-from app.venue_file import MAX_FILE_BYTES, RowError, VenueFileError
+from app.http.errors import FieldError, error_responses
+from app.http.uploads import read_upload
+from app.problems import Taken
+from app.venues.exporting import ExportFormat, export_venues
+from app.venues.importing import ImportConflict, import_venue_file
+from app.venues.venue_file import MAX_FILE_BYTES, RowError, VenueFileError
 
 router = APIRouter(prefix="/api/venues", tags=["venue files"])
 CSV_BODY = {
@@ -36,6 +37,7 @@ class ImportResult(BaseModel):
 class RowProblem(BaseModel):
     line: int
     message: str
+    field: str | None = None
 
 
 class ParameterProblem(BaseModel):
@@ -49,6 +51,7 @@ class ParameterProblem(BaseModel):
 class ImportRefused(BaseModel):
     detail: list[RowProblem | ParameterProblem]
     message: str
+    errors: list[FieldError]
 
 
 async def venue_file_upload(request: Request) -> bytes:
@@ -86,8 +89,8 @@ def import_venues(
         return refusal(refused.errors)
     except (IntegrityError, ImportConflict):
         # Another import or edit added or changed one of these venues meanwhile.
-        raise HTTPException(
-            409, "Nothing was imported: someone changed the venues at the same time. Try again."
+        raise Taken(
+            "Nothing was imported: someone changed the venues at the same time. Try again."
         ) from None
     if not dry_run:
         catalogue.refresh_if_changed()
@@ -106,10 +109,12 @@ def refusal(errors: list[RowError]) -> JSONResponse:
     more = f" and {len(errors) - 5} more" if len(errors) > 5 else ""
     message = f"Nothing was imported. Put right {len(errors)} problem(s): {shown}{more}."
     problems: list[RowProblem | ParameterProblem] = [
-        RowProblem(line=error.line, message=error.message) for error in errors
+        RowProblem(line=error.line, message=error.message, field=error.field) for error in errors
     ]
+    fields = [FieldError(field=error.field, code="row", message=str(error)) for error in errors]
     return JSONResponse(
-        ImportRefused(detail=problems, message=message).model_dump(), status_code=422
+        ImportRefused(detail=problems, message=message, errors=fields).model_dump(),
+        status_code=422,
     )
 
 

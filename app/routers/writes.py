@@ -1,7 +1,7 @@
 """How a route changes a venue: in one step in a worker thread, answered with the new ETag.
 
 Every write needs `If-Match` with the ETag last read (428 without it or with
-`*`, 412 when stale); the rules are `app.venue_edits.apply_edit`, the one write
+`*`, 412 when stale); the rules are `app.venues.edits.apply_edit`, the one write
 path. This module is only the HTTP side of it.
 
 Why one step: FastAPI runs each plain-`def` dependency and route in a worker
@@ -23,15 +23,15 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from app.catalogue import Catalogue
 from app.config import Settings
 from app.deps import NowDep, account_for_token, bearer_token, venue_or_not_found
-from app.errors import error_responses
 from app.hours import LONDON
+from app.http.errors import error_responses
 from app.models import Account, Venue
 from app.permissions import require_officer, require_own_password
-from app.venue_edits import Edit, add_venue, apply_edit, permit_edit
-from app.venue_page import etag, venue_easy_read
+from app.venues.catalogue import Catalogue
+from app.venues.edits import Edit, add_venue, apply_edit, permit_edit
+from app.venues.page import etag, venue_easy_read
 
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 412, 422, 428)
 IfMatch = Annotated[

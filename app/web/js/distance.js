@@ -1,16 +1,15 @@
 // Distances and directions on the phone, for the saved list when there is no signal.
-// The same rules as the server (app/geo.py): a walk is 1.25 times the straight line
-// at 80 metres a minute; over 5 km is too far to walk; within 15 minutes is nearby.
+// The same rules as the server, with its own values (app/venues/geo.py, through
+// js/constants.js): how far a walk really is, how fast, when it is too far to walk,
+// what is nearby, and when "here" beats a direction. The distance itself is a
+// haversine on the mean Earth: close enough on foot, and a little JS.
+import {
+  COMPASS_POINTS, HERE_M, MAX_WALK_M, NEARBY_MINUTES, ROUTE_FACTOR, WALKING_METRES_PER_MINUTE,
+} from "./constants.js";
 import { bestOpen } from "./places.js";
 import { openingFromSpans } from "./opening.js";
 
 const EARTH_RADIUS_M = 6371008.8;
-const WALKING_METRES_PER_MINUTE = 80;
-const ROUTE_FACTOR = 1.25;
-const MAX_WALK_M = 5000;
-export const NEARBY_MINUTES = 15;
-const HERE_M = 20;
-const COMPASS = ["north", "north-east", "east", "south-east", "south", "south-west", "west", "north-west"];
 
 const radians = (degrees) => (degrees * Math.PI) / 180;
 
@@ -33,7 +32,7 @@ export function walkingMinutes(metres) {
 }
 
 export function directionWords(metres, bearing) {
-  return metres < HERE_M ? "here" : COMPASS[Math.round(bearing / 45) % 8];
+  return metres < HERE_M ? "here" : COMPASS_POINTS[Math.round(bearing / 45) % 8];
 }
 
 // The saved venues as /api/venues/nearest gives them: nearest first, with the nearest

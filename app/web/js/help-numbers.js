@@ -1,13 +1,10 @@
 // The numbers on every screen (999 and 101 in the call bar, more on the report page).
 // The council sets them (GET /api/help); the phone keeps the last ones it was given,
-// and these built-in ones work before that, or with no signal at all.
+// and the server's defaults (app/config.py, through js/constants.js) work before that,
+// or with no signal at all.
 import { getJSON } from "./api.js";
+import { DEFAULT_HELP_CONTACTS } from "./constants.js";
 
-export const BUILT_IN = [
-  { name: "Police, emergency", number: "999", when: "Call 999 if you are in danger now." },
-  { name: "Police, not an emergency", number: "101", when: "Call 101 to tell the police about something that has happened." },
-  { name: "Crimestoppers", number: "0800 555 111", when: "Call Crimestoppers if you do not want to give your name." },
-];
 const KEY = "safe-places-help-numbers";
 
 export function telHref(number) {
@@ -17,9 +14,9 @@ export function telHref(number) {
 export function savedContacts() {
   try {
     const saved = JSON.parse(localStorage.getItem(KEY));
-    return Array.isArray(saved) && saved.length ? saved : BUILT_IN;
+    return Array.isArray(saved) && saved.length ? saved : DEFAULT_HELP_CONTACTS;
   } catch {
-    return BUILT_IN;
+    return DEFAULT_HELP_CONTACTS;
   }
 }
 

@@ -14,7 +14,8 @@
 // unless the later of the two is an additional rule (", " rather than "; "). So the
 // writer joins exactly those rules with ", ", which every evaluator reads the same;
 // the reader accepts hours past midnight only where the server keeps them.
-import { DAY_NAMES, clockWords, dateWords } from "./opening.js";
+import { DAY_NAMES } from "./constants.js";
+import { clockWords, dateWords } from "./opening.js";
 
 export const DAYS = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"];
 export const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];

@@ -5,7 +5,7 @@
 import { h, picture } from "./dom.js";
 import { ApiError, call } from "./staff-api.js";
 import {
-  act, button, clearFieldErrors, clearProblem, fieldError, say, showProblem, startPage,
+  act, button, clearFieldErrors, clearProblem, fieldError, fieldMessage, say, showProblem, startPage,
 } from "./staff-page.js";
 
 const status = document.getElementById("status");
@@ -190,7 +190,8 @@ addForm.addEventListener("submit", async (event) => {
       showPassword(`The account for ${data.email} is added. Their first password is:`, data, password);
     } catch (error) {
       if (!(error instanceof ApiError && error.status === 422)) throw error;
-      const message = error.message.replace(/^email[: ]*/i, "The email: ");
+      // Every refusal here is about the email (its shape, or an account that has it).
+      const message = fieldMessage("email", error.message, "The email");
       fieldError(email, message);
       showProblem(problem, [message], { links: [{ id: email.id, words: message }] });
     }

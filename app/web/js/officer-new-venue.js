@@ -27,7 +27,7 @@ formElement.addEventListener("submit", async (event) => {
       location.assign(`/staff/edit?id=${data.id}&added=1`);
     } catch (error) {
       say(status);
-      if (error instanceof ApiError && [409, 422].includes(error.status)) form.showApiProblem(problem, error.message, formElement);
+      if (error instanceof ApiError && [409, 422].includes(error.status)) form.showApiProblem(problem, error, formElement);
       else throw error;
     }
   });
@@ -36,7 +36,7 @@ formElement.addEventListener("submit", async (event) => {
 async function load() {
   const me = await startPage({ officersOnly: true });
   if (!me) return;
-  form = new VenueForm(document.getElementById("form-fields"), { officer: true });
+  form = new VenueForm(document.getElementById("form-fields"), { editable: me.editable_fields });
   const draft = takeDraft("new-venue");
   if (draft) {
     form.restore(draft);

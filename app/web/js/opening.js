@@ -1,8 +1,9 @@
 // Open now? worked out on the phone from the saved list's spans (GET /api/venues/offline),
-// in the same words as the server (app/hours.py). Times are London time, whatever the
+// in the same words as the server (app/hours/). Times are London time, whatever the
 // phone's own time zone. Past the list's end we say "unknown", never guess.
+// The one place the app writes a time of day (`clockWords`) or a date (`dateWords`).
+import { DAY_NAMES } from "./constants.js";
 
-export const DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 export const MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
   "September", "October", "November", "December"];
 const DAY_MS = 86400000;

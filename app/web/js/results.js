@@ -1,5 +1,6 @@
 // The results list: the nearest open Safe Place at the top, then the rest, nearest first.
-// If nothing open is within a 15-minute walk, we say so and offer 101.
+// If nothing open is within a short walk (NEARBY_MINUTES), we say so and offer 101.
+import { NEARBY_MINUTES } from "./constants.js";
 import { h, buttonLink, picture } from "./dom.js";
 import { fillHelpLinks, savedContacts } from "./help-numbers.js";
 import { telHref } from "./help-numbers.js";
@@ -27,7 +28,7 @@ function placeCard(venue, best = false) {
 function nothingOpenNearby() {
   const box = h("div", { class: "notice notice-strong" }, picture("closed", 48),
     h("div", {},
-      h("p", { text: "No Safe Place is open within a 15 minute walk." }),
+      h("p", { text: `No Safe Place is open within a ${NEARBY_MINUTES} minute walk.` }),
       h("p", { text: "You can call the police on 101 for help." }),
       h("a", { class: "button button-primary button-big", href: "tel:101", "data-help": "1" },
         picture("police-officer", 48), h("span", {}, "Call ", h("span", { "data-help-number": "", text: "101" }))),

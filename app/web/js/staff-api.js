@@ -1,11 +1,8 @@
-// How the staff and officer screens call the API: with the sign-in token, the ETag
-// for every change, and one way to handle a sign-in that has ended.
-//
-// js/api.js is the public screens' way in; these screens need what it does not give:
-// the token, response headers (ETag, Retry-After), bodies that are files, downloads,
-// and a longer time limit (a photo takes a while on a weak signal). The errors are
-// api.js's own, so every screen reads them the same way.
-import { ApiError, NoSignal } from "./api.js";
+// The staff sign-in on this tab: the token, what was typed when it ends, and sending
+// the person to sign in again. `call` is js/api.js's `request` with the token added;
+// every screen, public or staff, asks the server through that one wrapper, so errors
+// read the same everywhere.
+import { ApiError, NoSignal, request } from "./api.js";
 
 export { ApiError, NoSignal };
 
@@ -99,45 +96,21 @@ export function sendToSignIn(reason = "ended") {
   throw new SignInEnded("Your sign-in has ended.");
 }
 
-// One call to the API. Returns { data, etag, response }. Throws ApiError (with the
-// API's plain message, and `retryAfter` for 429), NoSignal, or SignInEnded (after
-// sending the person to sign in).
-export async function call(path, {
-  method = "GET", params, json, body, contentType, etag, signedIn = true, timeoutMs = STAFF_TIMEOUT_MS, raw = false,
-} = {}) {
-  const url = params ? `${path}?${new URLSearchParams(params)}` : path;
-  const headers = { Accept: "application/json" };
+// One call to the API, signed in unless `signedIn` is false. Returns { data, etag,
+// response }. Throws ApiError (with the API's plain message, its `errors` by field, and
+// `retryAfter` for 429), NoSignal, or SignInEnded (after sending the person to sign in).
+// A longer time limit than the public screens': a photo takes a while on a weak signal.
+export async function call(path, { signedIn = true, timeoutMs = STAFF_TIMEOUT_MS, headers = {}, ...options } = {}) {
   if (signedIn) {
     const token = savedToken();
     if (!token) sendToSignIn();
-    headers.Authorization = `Bearer ${token}`;
+    headers = { ...headers, Authorization: `Bearer ${token}` };
   }
-  if (json !== undefined) {
-    headers["Content-Type"] = "application/json";
-    body = JSON.stringify(json);
-  } else if (contentType) {
-    headers["Content-Type"] = contentType;
-  }
-  if (etag) headers["If-Match"] = etag;
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
-  let response;
   try {
     // no-store: an answer made for one signed-in person is never kept by the browser.
-    response = await fetch(url, { method, headers, body, cache: "no-store", signal: controller.signal });
-  } catch {
-    throw new NoSignal("We could not reach the server. Check your internet, then try again.");
-  } finally {
-    clearTimeout(timer);
-  }
-  if (response.status === 401 && signedIn) sendToSignIn();
-  if (raw && response.ok) return { data: null, etag: response.headers.get("ETag"), response };
-  const data = await response.json().catch(() => null);
-  if (!response.ok) {
-    const error = new ApiError(response.status, data?.message || "Something went wrong. Please try again.");
-    error.detail = data?.detail;
-    error.retryAfter = Number(response.headers.get("Retry-After")) || null;
+    return await request(path, { ...options, headers, timeoutMs, cache: "no-store" });
+  } catch (error) {
+    if (signedIn && error instanceof ApiError && error.status === 401) sendToSignIn();
     throw error;
   }
-  return { data, etag: response.headers.get("ETag"), response };
 }

@@ -1,7 +1,9 @@
-// Change a Safe Place (/staff/edit?id=…): the fields the role may change, a closure,
-// the photo of the way in, and for officers: mark checked, withdraw, bring back.
+// Change a Safe Place (/staff/edit?id=…): the fields the person may change (/api/me's
+// `editable_fields`), a closure, the photo of the way in, and for those who may set
+// them (officers): mark checked, withdraw, bring back.
 // Every write sends the ETag last read (If-Match); when someone else changed the
 // venue first (412), nothing typed is lost: their changes come in under the person's.
+import { MAX_CLOSURE_DAYS, MAX_PHOTO_BYTES } from "./constants.js";
 import { h, picture } from "./dom.js";
 import { ApiError, SignInEnded, call, keepDraft, onSignInEnded, takeDraft } from "./staff-api.js";
 import {
@@ -11,13 +13,13 @@ import {
 import { LABELS, VenueForm, fieldId } from "./staff-venue-form.js";
 import { photoUrl } from "./places.js";
 
-const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
-const MAX_CLOSURE_DAYS = 366;
+const PHOTO_MB = MAX_PHOTO_BYTES / (1024 * 1024);
 const status = document.getElementById("status");
 const problem = document.getElementById("problem");
 const formElement = document.getElementById("venue-form");
 const venueId = queryId();
 let me = null;
+let mayChange = new Set(); // the fields this person may change
 let form = null;
 let base = null; // the venue as last read
 let etag = null;
@@ -41,16 +43,17 @@ function showState() {
   document.getElementById("heading").textContent = base.name;
   document.title = `Change ${base.name} - Safe Places`;
   document.getElementById("state-words").replaceChildren(h("p", { text: `${base.ref}, ${base.address}, ${base.town}` }), ...stateWords(base));
-  const officer = me.role === "officer";
+  const checks = mayChange.has("last_checked");
+  const withdraws = mayChange.has("active");
   document.getElementById("state-actions").replaceChildren(...[
-    officer ? button("Mark as checked today", "checked", "button-secondary", { id: "mark-checked", on: { click: markChecked } }) : null,
-    officer && base.active ? button("Withdraw from the scheme", "closed", "button-secondary", { id: "withdraw", on: { click: withdraw } }) : null,
-    officer && !base.active ? button("Bring it back into the scheme", "put-back", "button-secondary", { id: "bring-back", on: { click: bringBack } }) : null,
+    checks ? button("Mark as checked today", "checked", "button-secondary", { id: "mark-checked", on: { click: markChecked } }) : null,
+    withdraws && base.active ? button("Withdraw from the scheme", "closed", "button-secondary", { id: "withdraw", on: { click: withdraw } }) : null,
+    withdraws && !base.active ? button("Bring it back into the scheme", "put-back", "button-secondary", { id: "bring-back", on: { click: bringBack } }) : null,
     h("a", { class: "button button-plain", href: `/staff/history?id=${venueId}` }, picture("history"), h("span", { text: "See the history of changes" })),
     base.active ? h("a", { class: "button button-plain", href: `/venues/${venueId}` }, picture("house"), h("span", { text: "See the public page" })) : null,
   ].filter(Boolean));
-  showClosure();
-  showPhoto();
+  if (mayChange.has("closed_until")) showClosure();
+  if (mayChange.has("photo")) showPhoto();
   document.getElementById("venue-state").hidden = false;
 }
 
@@ -158,7 +161,7 @@ function photoSection() {
     h("p", { text: "A photo helps people know they are at the right door." }),
     h("div", { id: "photo-now" }),
     h("label", { for: file.id }, picture("camera"), h("span", { text: " Choose a new photo" })),
-    h("p", { class: "hint", id: "photo-hint", text: "A JPEG, PNG or WebP photo, up to 5 MB. It is saved when you press Save changes." }),
+    h("p", { class: "hint", id: "photo-hint", text: `A JPEG, PNG or WebP photo, up to ${PHOTO_MB} MB. It is saved when you press Save changes.` }),
     file,
     h("figure", { class: "photo-preview", id: "photo-preview", hidden: true },
       h("img", { id: "photo-preview-image", alt: "The photo you chose.", width: 640, height: 480 }),
@@ -189,7 +192,7 @@ function choosePhoto(event) {
   const file = input.files[0];
   if (!file) return;
   if (file.size > MAX_PHOTO_BYTES) {
-    fieldError(input, "This photo is bigger than 5 MB. Choose a smaller photo.");
+    fieldError(input, `This photo is bigger than ${PHOTO_MB} MB. Choose a smaller photo.`);
     return;
   }
   photoFile = file;
@@ -277,7 +280,7 @@ async function save(event) {
       if (saved) showState();
       if (!(error instanceof ApiError)) throw error;
       if (error.status === 412) showStale();
-      else if (error.status === 422 && !saved && Object.keys(changes).length) form.showApiProblem(problem, error.message, formElement);
+      else if ([409, 422].includes(error.status) && !saved && Object.keys(changes).length) form.showApiProblem(problem, error, formElement);
       else if ([413, 415, 422].includes(error.status) && photoFile) photoProblem(error.message, saved);
       else throw error;
       return;
@@ -339,10 +342,16 @@ async function load() {
   base = fresh.data;
   etag = fresh.etag;
   const fields = document.getElementById("form-fields");
-  form = new VenueForm(fields, { officer: me.role === "officer" });
-  form.sections.hours.after(closureSection());
-  form.addField("closed_until", { kind: "date" });
-  fields.append(photoSection());
+  mayChange = new Set(me.editable_fields);
+  form = new VenueForm(fields, { editable: me.editable_fields });
+  if (mayChange.has("closed_until")) {
+    // Just after the opening hours: a closure is a change to them.
+    const closure = closureSection();
+    if (form.sections.hours) form.sections.hours.after(closure);
+    else fields.append(closure);
+    form.addField("closed_until", { kind: "date" });
+  }
+  if (mayChange.has("photo")) fields.append(photoSection());
   form.fill(base);
   showState();
   formElement.addEventListener("submit", save);

@@ -1,22 +1,22 @@
 // The history of a venue (/staff/history?id=…): who changed what, when, from what to
 // what, newest first, each with "Put this back" (the API restores the old value and
-// records that too).
+// records that too) where the person may change that field (/api/me's `editable_fields`)
+// and the server can put it back (RESTORABLE).
+import { REQUIRED_COLUMNS, RESTORABLE } from "./constants.js";
 import { h, picture } from "./dom.js";
 import { ApiError, SignInEnded, call } from "./staff-api.js";
 import { act, button, clearProblem, dateWords, momentWords, problemWords, queryId, say, showProblem, startPage } from "./staff-page.js";
 import { LABELS } from "./staff-venue-form.js";
 
-const STAFF_FIELDS = new Set(["phone", "website", "opening_hours", "easy_read", "step_free",
-  "accessible_toilet", "quiet_space", "photo", "closed_until"]);
 // A venue must have these, so "nothing" cannot be put back.
-const REQUIRED = new Set(["ref", "name", "address", "town", "postcode", "latitude", "longitude"]);
-const NOT_RESTORABLE = new Set(["last_checked"]);
+const REQUIRED = new Set(REQUIRED_COLUMNS);
+const PUT_BACK = new Set(RESTORABLE);
 const FIRST_SHOWN = 50;
 const status = document.getElementById("status");
 const problem = document.getElementById("problem");
 const list = document.getElementById("changes");
 const venueId = queryId();
-let me = null;
+let mayChange = new Set(); // the fields this person may change
 let venue = null;
 let etag = null;
 let changes = [];
@@ -34,8 +34,7 @@ function valueWords(field, value, when) {
 }
 
 function mayPutBack(change) {
-  if (NOT_RESTORABLE.has(change.field)) return false;
-  if (me.role !== "officer" && !STAFF_FIELDS.has(change.field)) return false;
+  if (!PUT_BACK.has(change.field) || !mayChange.has(change.field)) return false;
   return !(REQUIRED.has(change.field) && change.old_value === null);
 }
 
@@ -108,8 +107,9 @@ async function load() {
     say(status, "This link does not say which venue to show.");
     return;
   }
-  me = await startPage();
+  const me = await startPage();
   if (!me) return;
+  mayChange = new Set(me.editable_fields);
   try {
     await read();
     say(status);

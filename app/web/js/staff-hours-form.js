@@ -11,9 +11,9 @@
 // spin buttons (hours, minutes, am/pm) that readers name differently, whose 12 or
 // 24 hour look follows the browser, not the page.
 import { h, idea, picture } from "./dom.js";
-import { DAY_NAMES } from "./opening.js";
+import { DAY_NAMES } from "./constants.js";
 import { ApiError, call } from "./staff-api.js";
-import { button, clearFieldErrors, fieldError } from "./staff-page.js";
+import { button, clearFieldErrors, fieldError, fieldMessage } from "./staff-page.js";
 import {
   DAYS, addClosedDates, datesWords, emptyGrid, gridProblems, parseHours, timeChoices, timeWords, writeHours,
 } from "./hours-grid.js";
@@ -401,7 +401,7 @@ export class HoursForm {
         else {
           this.say("Put the hours right to see them in words.", [], [], false);
           // The check names the field as the API does; the person knows it by its label.
-          this.showCodeProblem(error.message.replace(/^opening_hours\b/, this.label));
+          this.showCodeProblem(fieldMessage("opening_hours", error.message, this.label));
         }
       } else {
         this.say("We cannot check the hours just now. They are checked when you save.");

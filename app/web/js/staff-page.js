@@ -1,7 +1,7 @@
 // What every staff and officer screen shares: who is signed in, the menu, sign out,
 // and how problems and progress are told (a problem box that takes focus, a status line).
 import { h, picture, setStatus } from "./dom.js";
-import { MONTH_NAMES, dateWords as dateInWords } from "./opening.js";
+import { MONTH_NAMES, clockWords, dateWords as dateInWords } from "./opening.js";
 import {
   ApiError, SignInEnded, call, forgetDrafts, forgetToken, hasToken, sendToSignIn, tokenExpired,
 } from "./staff-api.js";
@@ -14,9 +14,7 @@ export function dateWords(isoDate) {
 // "3 March 2025 at 4:05pm", in the phone's own time.
 export function momentWords(isoDateTime) {
   const when = new Date(isoDateTime.endsWith("Z") || /[+-]\d\d:\d\d$/.test(isoDateTime) ? isoDateTime : `${isoDateTime}Z`);
-  const hours = when.getHours();
-  const minutes = String(when.getMinutes()).padStart(2, "0");
-  const clock = `${hours % 12 || 12}:${minutes}${hours < 12 ? "am" : "pm"}`;
+  const clock = clockWords({ hour: when.getHours(), minute: when.getMinutes() });
   return `${when.getDate()} ${MONTH_NAMES[when.getMonth()]} ${when.getFullYear()} at ${clock}`;
 }
 
@@ -105,12 +103,12 @@ export async function signOut() {
 }
 
 function menu(me) {
-  const officer = me.role === "officer";
+  // What this account may do is the server's to say (/api/me); an import adds venues.
   const links = [
-    ["/staff/venues", officer ? "Venues" : "My venues", "staff"],
-    officer && ["/staff/new-venue", "Add a Safe Place", "add"],
-    officer && ["/staff/accounts", "Accounts", "people"],
-    officer && ["/staff/files", "Import and export", "import"],
+    ["/staff/venues", me.role === "officer" ? "Venues" : "My venues", "staff"],
+    me.can_add_venues && ["/staff/new-venue", "Add a Safe Place", "add"],
+    me.can_manage_accounts && ["/staff/accounts", "Accounts", "people"],
+    me.can_add_venues && ["/staff/files", "Import and export", "import"],
   ].filter(Boolean);
   // Folded away, so each screen starts with what it is for, even 320px wide.
   return [
@@ -187,4 +185,35 @@ export function clearFieldErrors(root) {
     }
     note.remove();
   }
+}
+
+// "postcode 'X' is not a UK postcode" -> "Postcode 'X' is not a UK postcode.": the API
+// names a field as programs do; the person knows it by the words on its label.
+export function fieldMessage(field, message, label) {
+  const named = label && field && message.startsWith(field) && !/[\w-]/.test(message.charAt(field.length));
+  const said = named ? label + message.slice(field.length) : message;
+  return /[.!?]$/.test(said) ? said : `${said}.`;
+}
+
+// The API's errors (ApiError.errors: {field, code, message}), each beside its field's
+// input and all in the problem box, linked to those inputs. `inputFor(field)` gives the
+// input, or null when this form has none: then, like an error about the request as a
+// whole (field null), it is said in the box itself. `labelFor(field)` gives the field's
+// words; `focusIdFor(field, input)` what its link in the box moves to.
+export function showFieldErrors(box, error, root, { inputFor, labelFor = () => null, focusIdFor = (_field, input) => input.id }) {
+  clearFieldErrors(root);
+  const byField = new Map();
+  const general = [];
+  for (const { field, message } of error.errors) {
+    const input = field ? inputFor(field) : null;
+    const said = fieldMessage(field, message, labelFor(field));
+    if (!input) general.push(said);
+    else byField.set(field, { input, said: [...(byField.get(field)?.said ?? []), said] });
+  }
+  const links = [...byField].map(([field, { input, said }]) => {
+    fieldError(input, said.join(" "));
+    return { id: focusIdFor(field, input), words: said.join(" ") };
+  });
+  // An answer with no errors listed is said as it came.
+  showProblem(box, general.length || links.length ? general : error.message, { links });
 }

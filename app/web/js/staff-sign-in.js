@@ -1,7 +1,9 @@
 // Sign in (/staff): email and password, then, for a password an officer gave, the
 // person's own. Afterwards, back to the screen that sent them here.
+import { MIN_PASSWORD_LENGTH } from "./constants.js";
+import { clockWords } from "./opening.js";
 import { ApiError, NoSignal, call, hasToken, saveToken } from "./staff-api.js";
-import { clearFieldErrors, clearProblem, fieldError, say, showProblem } from "./staff-page.js";
+import { clearFieldErrors, clearProblem, fieldError, fieldMessage, say, showProblem } from "./staff-page.js";
 
 const status = document.getElementById("status");
 const problem = document.getElementById("problem");
@@ -14,17 +16,14 @@ const REASONS = {
   "needed": ["Please sign in first."],
   "signed-out": ["You are signed out."],
 };
+// The password fields, in the words the person knows them by.
+const PASSWORD_WORDS = { current_password: "The password you signed in with", new_password: "Your new password" };
 let currentPassword = null;
 
 // Only back to a staff screen: a link cannot send someone elsewhere after signing in.
 function nextPage() {
   const next = params.get("next") ?? "";
   return /^\/staff(\/[a-z-]+)?(\?[\w=&%-]*)?$/.test(next) && next !== "/staff" ? next : "/staff/venues";
-}
-
-function clockWords(date) {
-  const hours = date.getHours();
-  return `${hours % 12 || 12}:${String(date.getMinutes()).padStart(2, "0")}${hours < 12 ? "am" : "pm"}`;
 }
 
 function showFieldProblems(form, problems) {
@@ -73,7 +72,8 @@ signInForm.addEventListener("submit", async (event) => {
   } catch (error) {
     say(status);
     if (error instanceof ApiError && error.status === 429 && error.retryAfter) {
-      const at = clockWords(new Date(Date.now() + error.retryAfter * 1000));
+      const then = new Date(Date.now() + error.retryAfter * 1000);
+      const at = clockWords({ hour: then.getHours(), minute: then.getMinutes() });
       showFieldProblems(signInForm, [[password, `${error.message} You can try again at ${at}.`]]);
     } else if (error instanceof ApiError && error.status === 401) {
       showFieldProblems(signInForm, [[password, error.message]]);
@@ -91,8 +91,8 @@ passwordForm.addEventListener("submit", async (event) => {
   const again = document.getElementById("new-password-again");
   const problems = [
     currentPassword === null && !current.value && [current, "Type the password you signed in with."],
-    fresh.value.length < 12 && [fresh, "Your new password must be 12 characters or more."],
-    fresh.value.length >= 12 && fresh.value !== again.value && [again, "The 2 new passwords are not the same. Type them again."],
+    fresh.value.length < MIN_PASSWORD_LENGTH && [fresh, `Your new password must be ${MIN_PASSWORD_LENGTH} characters or more.`],
+    fresh.value.length >= MIN_PASSWORD_LENGTH && fresh.value !== again.value && [again, "The 2 new passwords are not the same. Type them again."],
   ].filter(Boolean);
   if (problems.length) {
     showFieldProblems(passwordForm, problems);
@@ -108,9 +108,11 @@ passwordForm.addEventListener("submit", async (event) => {
     say(status, "Your password is saved.");
     location.assign(nextPage());
   } catch (error) {
-    const message = (error.message ?? "").replace(/^current_password/, "The password you signed in with")
-      .replace(/^new_password/, "Your new password");
-    showFieldProblems(passwordForm, [[/^current/.test(error.message) ? current : fresh, message]]);
+    // The field at fault, as the answer's `errors` name it, or its message starts with it.
+    const inputs = { current_password: current, new_password: fresh };
+    const field = error.errors?.find((each) => each.field in inputs)?.field
+      ?? Object.keys(inputs).find((name) => error.message.startsWith(name)) ?? "new_password";
+    showFieldProblems(passwordForm, [[inputs[field], fieldMessage(field, error.message, PASSWORD_WORDS[field])]]);
   }
 });
 

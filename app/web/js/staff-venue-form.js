@@ -1,17 +1,12 @@
 // The venue form, shared by "Change a Safe Place" and "Add a Safe Place": the fields
-// a role may change, what changed since the venue was read, putting someone else's
-// changes under the person's own, and the API's plain 422 message beside each field.
+// the person may change (`editable_fields` from /api/me: the server's rule, not a copy),
+// what changed since the venue was read, putting someone else's changes under the
+// person's own, and the API's errors, each beside its field.
+import { CATEGORY_WORDS, EASY_READ_MAX_WORDS, MAX_LENGTHS } from "./constants.js";
 import { h } from "./dom.js";
 import { call } from "./staff-api.js";
 import { HoursForm } from "./staff-hours-form.js";
-import { clearFieldErrors, fieldError, isoDay, showProblem } from "./staff-page.js";
-
-// As the API names them (app/models/venue.py, Category and CATEGORY_WORDS).
-const CATEGORIES = [
-  ["library", "Library"], ["shop", "Shop"], ["cafe", "Café"], ["pharmacy", "Chemist (pharmacy)"],
-  ["community_centre", "Community centre"], ["leisure_centre", "Leisure centre"],
-  ["council_office", "Council office"], ["bank", "Bank"], ["church", "Church"], ["other", "Other place"],
-];
+import { isoDay, showFieldErrors, showProblem } from "./staff-page.js";
 
 export const LABELS = {
   ref: "Ref", name: "Name", category: "Kind of place", address: "Address", town: "Town",
@@ -22,25 +17,27 @@ export const LABELS = {
   active: "In the scheme", last_checked: "Last checked",
 };
 
-// Officers' sections come first; staff see only the rest. `key` places extra sections.
+// Each field shows only to those who may change it; a section with none of its fields,
+// not at all. `key` places extra sections. Text fields are as long as the server takes
+// (MAX_LENGTHS), unless `max` says otherwise.
 const SECTIONS = [
-  { key: "about", legend: "About the place", officer: true, fields: [
-    { name: "name", max: 200, autocomplete: "organization" },
-    { name: "ref", max: 64, hint: "A short code that never changes, like WCC-0001. Letters, digits, - _ and . only." },
+  { key: "about", legend: "About the place", fields: [
+    { name: "name", autocomplete: "organization" },
+    { name: "ref", hint: "A short code that never changes, like WCC-0001. Letters, digits, - _ and . only." },
     { name: "category", kind: "select" },
   ] },
-  { key: "where", legend: "Where it is", officer: true, fields: [
-    { name: "address", max: 300, hint: "The street address, like 12 High Street." },
-    { name: "town", max: 100 },
-    { name: "postcode", max: 10, hint: "Like CV34 4AB." },
+  { key: "where", legend: "Where it is", fields: [
+    { name: "address", hint: "The street address, like 12 High Street." },
+    { name: "town" },
+    { name: "postcode", hint: "Like CV34 4AB." },
     { name: "latitude", max: 20, numeric: true, hint: "Like 52.2823. Right-click the place on an online map to copy it." },
     { name: "longitude", max: 20, numeric: true, hint: "Like -1.5849. West of Greenwich it starts with a minus." },
   ] },
   // Chosen day by day (staff-hours-form.js), which writes the OpenStreetMap value.
-  { key: "hours", legend: "Opening hours", fields: [{ name: "opening_hours", kind: "hours", oneLine: true, max: 500 }] },
+  { key: "hours", legend: "Opening hours", fields: [{ name: "opening_hours", kind: "hours", oneLine: true }] },
   { key: "contact", legend: "How to get in touch", fields: [
-    { name: "phone", type: "tel", max: 40, autocomplete: "off" },
-    { name: "website", type: "url", max: 300, code: true, hint: "It starts with https://" },
+    { name: "phone", type: "tel", autocomplete: "off" },
+    { name: "website", type: "url", code: true, hint: "It starts with https://" },
   ] },
   { key: "access", legend: "Getting in", fields: [
     { name: "step_free", kind: "yes-no", question: "Is there a way in with no steps?" },
@@ -48,8 +45,8 @@ const SECTIONS = [
     { name: "quiet_space", kind: "yes-no", question: "Is there a quiet place to sit?" },
   ] },
   { key: "easy-read", legend: "Easy-read text", fields: [
-    { name: "easy_read", kind: "textarea", max: 2000,
-      hint: "What people read about this place. Use short sentences: 15 words or fewer. Write numbers as digits, like 2." },
+    { name: "easy_read", kind: "textarea",
+      hint: `What people read about this place. Use short sentences: ${EASY_READ_MAX_WORDS} words or fewer. Write numbers as digits, like 2.` },
   ] },
 ];
 const YES_NO = [["yes", "Yes"], ["no", "No"], ["", "Not known"]];
@@ -74,6 +71,10 @@ function fromForm(field, text) {
   return text;
 }
 
+function maxLength(field) {
+  return field.max ?? MAX_LENGTHS[field.name];
+}
+
 function hintId(name) {
   return `${fieldId(name)}-hint`;
 }
@@ -84,16 +85,16 @@ function inputFor(field) {
   if (field.kind === "select") {
     return h("select", { id, name: field.name, "aria-describedby": described },
       h("option", { value: "", text: "Choose the kind" }),
-      CATEGORIES.map(([value, words]) => h("option", { value, text: words })));
+      Object.entries(CATEGORY_WORDS).map(([value, words]) => h("option", { value, text: words })));
   }
   if (field.kind === "textarea") {
     return h("textarea", {
-      id, name: field.name, rows: field.rows ?? 6, maxlength: field.max, spellcheck: field.code ? "false" : null,
+      id, name: field.name, rows: field.rows ?? 6, maxlength: maxLength(field), spellcheck: field.code ? "false" : null,
       "aria-describedby": described,
     });
   }
   return h("input", {
-    id, name: field.name, type: field.type ?? "text", maxlength: field.max,
+    id, name: field.name, type: field.type ?? "text", maxlength: maxLength(field),
     autocomplete: field.autocomplete ?? "off", spellcheck: field.code ? "false" : null,
     inputmode: field.numeric ? "decimal" : null, "aria-describedby": described,
   });
@@ -152,25 +153,29 @@ function watchEasyRead(textarea) {
 }
 
 export class VenueForm {
-  constructor(container, { officer }) {
+  // `editable`: the fields this person may change (/api/me's `editable_fields`).
+  constructor(container, { editable }) {
+    const mayChange = new Set(editable);
     this.fields = {};
     this.sections = {};
     for (const section of SECTIONS) {
-      if (section.officer && !officer) continue;
-      for (const field of section.fields) this.fields[field.name] = field;
-      const blocks = section.fields.map((field) => (field.kind === "hours" ? this.hoursBlock(field) : fieldBlock(field)));
+      const fields = section.fields.filter((field) => mayChange.has(field.name));
+      if (!fields.length) continue;
+      for (const field of fields) this.fields[field.name] = field;
+      const blocks = fields.map((field) => (field.kind === "hours" ? this.hoursBlock(field) : fieldBlock(field)));
       // One box needs no group around it: its label says what it is.
-      this.sections[section.key] = section.fields.length === 1
+      this.sections[section.key] = fields.length === 1
         ? h("div", { class: "form-section" }, blocks)
         : h("fieldset", {}, h("legend", { text: section.legend }), blocks);
       container.append(this.sections[section.key]);
     }
-    this.checkEasyRead = watchEasyRead(document.getElementById(fieldId("easy_read")));
+    this.checkEasyRead = "easy_read" in this.fields
+      ? watchEasyRead(document.getElementById(fieldId("easy_read"))) : () => {};
   }
 
   hoursBlock(field) {
     this.hours = new HoursForm({
-      id: fieldId(field.name), label: LABELS[field.name], max: field.max, position: () => this.position(),
+      id: fieldId(field.name), label: LABELS[field.name], max: maxLength(field), position: () => this.position(),
     });
     return this.hours.element;
   }
@@ -189,6 +194,7 @@ export class VenueForm {
   // Hours the grid cannot write yet (closing before opening): said beside each time and
   // in the problem box. Returns true when there are none.
   checkHours(box) {
+    if (!this.hours) return true;
     const problems = this.hours.problems();
     if (problems.length) showProblem(box, "Check the opening hours.", { links: problems });
     return !problems.length;
@@ -263,25 +269,20 @@ export class VenueForm {
     return { theirs, clashes: theirs.filter((name) => mine.has(name)) };
   }
 
-  // The API's 422 (or 409) message, each problem beside its field and all in the box.
-  showApiProblem(box, message, root) {
-    clearFieldErrors(root);
-    const byField = new Map();
-    const general = [];
-    let current = null;
-    for (const sentence of message.split(/(?<=[.!?])\s+/).filter(Boolean)) {
-      const named = Object.keys(this.fields).find((name) => new RegExp(`^${name}\\b(?!-)`).test(sentence));
-      if (named) current = named;
-      const said = named ? sentence.replace(named, LABELS[named]) : sentence;
-      if (current) byField.set(current, [...(byField.get(current) ?? []), said]);
-      else general.push(said);
-    }
-    for (const [name, sentences] of byField) {
-      const input = this.fields[name].kind === "hours" ? this.hours.errorInput() : document.getElementById(fieldId(name));
-      fieldError(input, sentences.join(" "));
-    }
-    const links = [...byField].map(([name, sentences]) => ({ id: this.focusId(name), words: sentences.join(" ") }));
-    showProblem(box, general.length ? general : (links.length ? "" : message), { links });
+  // The API's errors (a 422, or a 409 for a ref taken), each beside the input for its
+  // `field`; one for a field this form does not show, or for the whole venue, in the box.
+  showApiProblem(box, error, root) {
+    showFieldErrors(box, error, root, {
+      inputFor: (name) => this.input(name),
+      labelFor: (name) => LABELS[name],
+      focusIdFor: (name) => this.focusId(name),
+    });
+  }
+
+  // The element a field's error is joined to, or null when the form has no such field.
+  input(name) {
+    if (!(name in this.fields)) return null;
+    return this.fields[name].kind === "hours" ? this.hours.errorInput() : document.getElementById(fieldId(name));
   }
 
   focusId(name) {

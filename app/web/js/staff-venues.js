@@ -1,5 +1,6 @@
 // My venues (staff) / Venues (officers): /api/venues/editable, with withdrawn and
-// closed ones marked; officers can search, and see what has not been checked for 12 months.
+// closed ones marked; officers can search, and see what has not been checked for a year (CHECK_EVERY_MONTHS).
+import { CHECK_EVERY_MONTHS } from "./constants.js";
 import { h } from "./dom.js";
 import { call } from "./staff-api.js";
 import { act, dateWords, isClosedNow, say, startPage } from "./staff-page.js";
@@ -17,7 +18,7 @@ function badges(venue) {
   const said = [
     !venue.active && ["badge-withdrawn", "Withdrawn"],
     isClosedNow(venue) && ["badge-closed", `Closed until ${dateWords(venue.closed_until)}`],
-    unchecked.has(venue.id) && ["badge-unchecked", "Not checked for 12 months"],
+    unchecked.has(venue.id) && ["badge-unchecked", `Not checked for ${CHECK_EVERY_MONTHS} months`],
   ].filter(Boolean);
   return said.length ? h("ul", { class: "badges" }, said.map(([kind, words]) => h("li", { class: `badge ${kind}`, text: words }))) : null;
 }
@@ -70,7 +71,7 @@ async function load() {
   await act(null, problem, async () => {
     const [{ data: editable }, stale] = await Promise.all([
       call("/api/venues/editable"),
-      officer ? call("/api/venues/unchecked", { params: { months: 12 } }) : Promise.resolve({ data: [] }),
+      officer ? call("/api/venues/unchecked", { params: { months: CHECK_EVERY_MONTHS } }) : Promise.resolve({ data: [] }),
     ]);
     venues = editable;
     unchecked = new Set(stale.data.map((venue) => venue.id));

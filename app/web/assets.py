@@ -1,0 +1,147 @@
+"""The web app's files (app/web/), read once when the server starts.
+
+The pages are listed here and rendered from their templates (app/web/rendering.py),
+so the header, the 999/101 call bar and the footer are written once. Every file is
+hashed (its ETag) and gzipped ahead of time, and the service worker is given a
+version made from all the hashes: any change to the app makes a new worker, which
+replaces the files phones keep. No build step: this runs at start-up, in milliseconds.
+"""
+
+import gzip
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from app.web.constants import constants_module
+from app.web.rendering import Page, render_pages
+
+WEB_DIR = Path(__file__).parent
+STATIC_FOLDERS = ("css", "js", "icons")
+MEDIA_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".webmanifest": "application/manifest+json",
+}
+# Revalidated every time (a 304 costs little): the app's code must never be stale.
+# Pictures change rarely, and an old picture for a day does no harm.
+REVALIDATE = "no-cache"
+PICTURES = "public, max-age=86400"
+# Installing fetches these itself; the service worker need not keep them.
+NOT_KEPT_OFFLINE = frozenset({"/icons/app-512.png", "/icons/app-maskable-512.png"})
+# The staff and officer screens need a sign-in and the network anyway: the phones of
+# the public never download them for offline use, and the service worker leaves them
+# (and every /api/ call) to the network. hours-grid.js is the staff hours form's pure part.
+STAFF_ONLY = ("/staff", "/js/staff-", "/js/officer-", "/js/hours-grid.js", "/css/staff")
+STAFF_PICTURES = frozenset(
+    f"/icons/{name}.svg"
+    for name in (
+        "add",
+        "camera",
+        "edit",
+        "export",
+        "history",
+        "import",
+        "key",
+        "people",
+        "put-back",
+    )
+)
+VENUE_PAGE = "/venues/page"
+NOT_FOUND_PAGE = "/not-found"
+STAFF_CSS = ("staff.css",)
+PAGES = (
+    Page("/", "home.html", "Find a Safe Place", "home.js"),
+    # Every /venues/{id} is this page; its script reads the id from the address.
+    Page(VENUE_PAGE, "venue.html", "A Safe Place", "venue.js"),
+    Page("/help-card", "help-card.html", "My help card", "help-card.js"),
+    Page("/whats-wrong", "whats-wrong.html", "What is wrong?", "whats-wrong.js"),
+    Page("/report", "report.html", "Report a crime", "report.js"),
+    Page("/about", "about.html", "About this app", "about.js"),
+    # Sent with status 404 for any address that is not a page (app/http/errors.py).
+    Page(NOT_FOUND_PAGE, "not-found.html", "Page not found", "about.js"),
+    # Staff and council officers keep the listings true (see STAFF_ONLY).
+    Page("/staff", "staff-sign-in.html", "Sign in for staff", "staff-sign-in.js", STAFF_CSS),
+    Page("/staff/venues", "staff-venues.html", "Venues", "staff-venues.js", STAFF_CSS),
+    Page("/staff/edit", "staff-edit.html", "Change a Safe Place", "staff-edit.js", STAFF_CSS),
+    Page("/staff/history", "staff-history.html", "History", "staff-history.js", STAFF_CSS),
+    Page(
+        "/staff/new-venue",
+        "staff-new-venue.html",
+        "Add a Safe Place",
+        "officer-new-venue.js",
+        STAFF_CSS,
+    ),
+    Page("/staff/accounts", "staff-accounts.html", "Accounts", "officer-accounts.js", STAFF_CSS),
+    Page("/staff/files", "staff-files.html", "Import and export", "officer-files.js", STAFF_CSS),
+)
+# The pages every footer links to, in this order.
+FOOTER = ("/", "/whats-wrong", "/help-card", "/report", "/about")
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    body: bytes
+    gzipped: bytes | None
+    media_type: str
+    etag: str
+    cache_control: str
+
+
+def make_asset(body: bytes, suffix: str, cache_control: str = REVALIDATE) -> Asset:
+    media_type = MEDIA_TYPES[suffix]
+    squeezed = None
+    if not media_type.startswith("image/png"):
+        smaller = gzip.compress(body, compresslevel=9, mtime=0)
+        squeezed = smaller if len(smaller) < len(body) else None
+    return Asset(
+        body, squeezed, media_type, f'"{hashlib.sha256(body).hexdigest()[:20]}"', cache_control
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class WebApp:
+    """Every file the web app serves, by URL path, and the version they make together."""
+
+    assets: dict[str, Asset]
+    version: str
+
+    @classmethod
+    def load(cls, root: Path = WEB_DIR) -> "WebApp":
+        assets: dict[str, Asset] = {}
+        for folder in STATIC_FOLDERS:
+            for file in sorted((root / folder).iterdir()):
+                if file.suffix in MEDIA_TYPES:
+                    control = PICTURES if folder == "icons" else REVALIDATE
+                    assets[f"/{folder}/{file.name}"] = make_asset(
+                        file.read_bytes(), file.suffix, control
+                    )
+        # js/constants.js is written from the Python definitions (app/web/constants.py),
+        # then served, hashed, gzipped and kept offline like the files beside it.
+        assets["/js/constants.js"] = make_asset(constants_module().encode(), ".js")
+        manifest = root / "manifest.webmanifest"
+        assets["/manifest.webmanifest"] = make_asset(manifest.read_bytes(), manifest.suffix)
+        for path, html in render_pages(root, PAGES, FOOTER).items():
+            assets[path] = make_asset(html, ".html")
+        template = (root / "sw.js").read_text(encoding="utf-8")
+        fingerprint = hashlib.sha256(template.encode())
+        for path in sorted(assets):
+            fingerprint.update(f"{path}\0{assets[path].etag}\0".encode())
+        version = fingerprint.hexdigest()[:16]
+        shell = sorted(
+            path
+            for path in assets
+            if path not in NOT_KEPT_OFFLINE | STAFF_PICTURES and not path.startswith(STAFF_ONLY)
+        )
+        worker = template.replace("{{version}}", version).replace("{{shell}}", json.dumps(shell))
+        assets["/sw.js"] = make_asset(worker.encode(), ".js")
+        return cls(assets, version)
+
+
+@cache
+def web_app() -> WebApp:
+    return WebApp.load()
