@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from app.config import Settings
 from app.gazetteer.place_names import Gazetteer, OnlineGeocoder
+from app.gazetteer.postcodes import PostcodeTable
 from app.hours import london_now
 from app.models import Account, Venue
 from app.models.account import MAX_ID
@@ -38,6 +39,10 @@ async def get_gazetteer(request: Request) -> Gazetteer:
     return request.app.state.gazetteer
 
 
+async def get_postcodes(request: Request) -> PostcodeTable:
+    return request.app.state.postcodes
+
+
 async def get_geocoder(request: Request) -> OnlineGeocoder | None:
     return request.app.state.geocoder
 
@@ -51,6 +56,7 @@ SessionDep = Annotated[Session, Depends(get_session)]
 CatalogueDep = Annotated[Catalogue, Depends(get_catalogue)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 GazetteerDep = Annotated[Gazetteer, Depends(get_gazetteer)]
+PostcodesDep = Annotated[PostcodeTable, Depends(get_postcodes)]
 GeocoderDep = Annotated[OnlineGeocoder | None, Depends(get_geocoder)]
 NowDep = Annotated[datetime, Depends(get_now)]
 VenueId = Annotated[int, Path(ge=1, le=MAX_ID, description="The venue's id.")]

@@ -10,6 +10,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.gazetteer.place_names import Gazetteer, OnlineGeocoder
+from app.gazetteer.postcodes import open_postcode_table
 from app.hours import london_now, warm_up
 from app.http.access_log import RouteForTheLog, install_access_log_filter
 from app.http.bodies import BodyGuard
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.sign_in_throttle = SignInThrottle(engine)
         app.state.gazetteer = Gazetteer.from_csv(settings.gazetteer_csv)
         # Built once per release (a few seconds), then only memory-mapped.
+        app.state.postcodes = open_postcode_table()
         app.state.geocoder = (
             OnlineGeocoder(
                 settings.geocoder_domain, settings.geocoder_scheme, settings.geocoder_user_agent

@@ -28,6 +28,7 @@ OPERATIONS = [
     "GET /api/me",
     "GET /api/photos/{name}",
     "GET /api/places",
+    "GET /api/places/districts",
     "GET /api/venues/editable",
     "GET /api/venues/export",
     "GET /api/venues/nearest",

@@ -1,17 +1,45 @@
-"""Finding a place by name or postcode, for people who do not share their position."""
+"""Finding a place by name or postcode, for people who do not share their position.
+
+A postcode is answered, in turn, by the postcode table (Code-Point Open, offline),
+by the venues' own postcodes (Northern Ireland's, and any newer than the table),
+and by the online geocoder when one is set up. Anything else is looked up as a
+town or village name. Phones download the districts' centres to use offline.
+"""
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from app.deps import CatalogueDep, GazetteerDep, GeocoderDep, SessionDep
-from app.gazetteer.place_names import EXACT_SCORE, Place, postcode_key, rank_places
+from app.deps import CatalogueDep, GazetteerDep, GeocoderDep, PostcodesDep, SessionDep
+from app.gazetteer.place_names import (
+    EXACT_SCORE,
+    Gazetteer,
+    OnlineGeocoder,
+    Place,
+    postcode_key,
+    rank_places,
+)
+from app.gazetteer.postcodes import ATTRIBUTION, PostcodeTable
 from app.models import Venue
+from app.web.assets import Asset
+from app.web.responses import send
 
 router = APIRouter(prefix="/api/places", tags=["places"])
+
+GEONAMES = "Place names © GeoNames, CC BY 4.0"
+ATTRIBUTIONS = {
+    "postcode": f"{ATTRIBUTION} Code-Point Open, Open Government Licence v3.0.",
+    "geocoder": "Data © OpenStreetMap contributors, ODbL 1.0",
+}
+NORTHERN_IRELAND = "We do not have postcodes in Northern Ireland. Type the name of your town."
+UNKNOWN_POSTCODE = "We cannot find that postcode. Check it, or type the name of your town."
+# A phone that asks with ?v= (the table's version) may keep the answer a year;
+# one that asks without must check it is current (a 304 costs little).
+KEEP_A_YEAR = "public, max-age=31536000, immutable"
+ASK_EACH_TIME = "no-cache"
 
 
 class PlaceOut(BaseModel):
@@ -19,7 +47,9 @@ class PlaceOut(BaseModel):
     area: str = Field(description="County and country, when known: 'Warwickshire, England'.")
     latitude: float
     longitude: float
-    source: Literal["gazetteer", "venue_town", "venue_postcode", "geocoder"]
+    source: Literal["gazetteer", "venue_town", "venue_postcode", "postcode", "geocoder"] = Field(
+        description="'postcode': a full postcode or a district, from Code-Point Open."
+    )
     match: Literal["exact", "close"] = Field(
         description="'close' when the name was guessed from a misspelling: ask 'Did you mean…?'"
     )
@@ -31,7 +61,17 @@ class PlaceOut(BaseModel):
 
 class Places(BaseModel):
     places: list[PlaceOut]
-    attribution: str = "Place names © GeoNames, CC BY 4.0"
+    attribution: str = GEONAMES
+    message: str = Field(
+        default="", description="When a postcode is not found: why, in plain words, and what to do."
+    )
+
+
+class Districts(BaseModel):
+    attribution: str
+    districts: dict[str, Annotated[list[float], Field(min_length=2, max_length=2)]] = Field(
+        description="Each GB postcode district ('CV34') and its centre: latitude, longitude."
+    )
 
 
 def _venue_postcode(session: Session, kind: str, code: str) -> Place | None:
@@ -47,12 +87,41 @@ def _venue_postcode(session: Session, kind: str, code: str) -> Place | None:
     return Place(code, row[2], float(row[0]), float(row[1]), "venue_postcode")
 
 
+def find_postcode(
+    kind: str,
+    code: str,
+    postcodes: PostcodeTable,
+    gazetteer: Gazetteer,
+    session: Session,
+    geocoder: OnlineGeocoder | None,
+) -> Place | None:
+    """A full postcode or a district, offline first; online only if set up and needed."""
+    position = postcodes.postcode(code) if kind == "full" else postcodes.district(code)
+    if position is not None:
+        return Place(code, gazetteer.area_near(*position), *position, "postcode")
+    place = _venue_postcode(session, kind, code)
+    if place is None and geocoder is not None and kind == "full":
+        place = geocoder.postcode(code)
+    return place
+
+
+def _not_found(postcode: tuple[str, str] | None, geocoder: OnlineGeocoder | None) -> str:
+    """Why a postcode was not found, and what to do: nothing to say for a name."""
+    if postcode is None:
+        return ""
+    # Code-Point Open covers Great Britain only; an online geocoder may know BT.
+    if postcode[1].startswith("BT") and geocoder is None:
+        return NORTHERN_IRELAND
+    return UNKNOWN_POSTCODE
+
+
 @router.get("", response_model=Places)
 def find_places(
     response: Response,
     session: SessionDep,
     catalogue: CatalogueDep,
     gazetteer: GazetteerDep,
+    postcodes: PostcodesDep,
     geocoder: GeocoderDep,
     q: Annotated[
         str,
@@ -60,20 +129,41 @@ def find_places(
     ],
     limit: Annotated[int, Query(ge=1, le=10)] = 5,
 ) -> Places:
-    """Towns, villages and postcodes matching what was typed; typos and case forgiven."""
+    """Towns, villages, postcodes and postcode districts matching what was typed."""
     # A postcode says where a person is: no cache may keep the answer.
     response.headers["Cache-Control"] = "no-store"
     q = q.strip()
     postcode = postcode_key(q)
     if postcode:
-        place = _venue_postcode(session, *postcode)
-        if place is None and geocoder is not None and postcode[0] == "full":
-            place = geocoder.postcode(postcode[1])
+        place = find_postcode(*postcode, postcodes, gazetteer, session, geocoder)
         if place is not None:
-            return Places(places=[PlaceOut.of(place)])
+            return Places(
+                places=[PlaceOut.of(place)], attribution=ATTRIBUTIONS.get(place.source, GEONAMES)
+            )
     towns = [
         Place(town, gazetteer.area_near(lat, lon), lat, lon, "venue_town")
         for town, (lat, lon) in catalogue.snapshot.towns.items()
     ]
     found = rank_places(gazetteer.search(q, towns), catalogue.snapshot.centre, limit)
-    return Places(places=[PlaceOut.of(place, score) for score, place in found])
+    places = [PlaceOut.of(place, score) for score, place in found]
+    return Places(places=places, message="" if places else _not_found(postcode, geocoder))
+
+
+@router.get(
+    "/districts",
+    response_model=Districts,
+    responses={304: {"description": "The table you have is still current."}},
+)
+async def postcode_districts(
+    request: Request,
+    postcodes: PostcodesDep,
+    v: Annotated[
+        str | None,
+        Query(max_length=40, description="The table's version, from its ETag: kept a year."),
+    ] = None,
+) -> Response:
+    """Every GB postcode district's centre (about 25 KB gzipped), for phones to keep offline."""
+    control = KEEP_A_YEAR if v == postcodes.districts_version else ASK_EACH_TIME
+    etag = f'"{postcodes.districts_version}"'
+    body, gzipped = postcodes.districts_json, postcodes.districts_gzipped
+    return send(request, Asset(body, gzipped, "application/json", etag, control))
