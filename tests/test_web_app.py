@@ -221,28 +221,6 @@ def test_offline_the_app_opens_and_finds_places_from_the_saved_list(
     assert tab.get_by_role("heading", name="I am scared").is_visible()
 
 
-def test_offline_a_typed_postcode_district_is_found_from_the_saved_table(context) -> None:
-    """CV33 (Whitnash, Harbury) is no Safe Place's district: only the district table,
-    saved on the phone after the first view, can place it with no signal. A full
-    postcode in it is placed by its district."""
-    tab = context.new_page()
-    tab.goto("/")
-    tab.locator("[data-saved-note]:not([hidden])").wait_for()
-    saved = "(await caches.open('safe-places-saved')).match('/saved/districts.json')"
-    tab.wait_for_function(f"async () => Boolean(await {saved})")
-    context.set_offline(True)
-    for typed in ("cv33", "CV33 6XX"):
-        tab.goto("/")
-        tab.get_by_role("textbox", name="Town or postcode").fill(typed)
-        tab.keyboard.press("Enter")
-        tab.locator("#results-heading", has_text="Safe Places near CV33").wait_for()
-        assert tab.locator(".place-name").count() > 0
-    tab.goto("/")
-    tab.get_by_role("textbox", name="Town or postcode").fill("ZZ9")  # no such district
-    tab.keyboard.press("Enter")
-    tab.get_by_text("We cannot find that place.").wait_for()
-
-
 def test_a_slow_answer_falls_back_to_the_saved_list(context) -> None:
     tab = context.new_page()
     tab.goto("/")
@@ -370,6 +348,5 @@ def test_the_first_view_is_under_50_kb_and_the_bench_sees_all_of_it(
     tab.goto("/")
     tab.wait_for_load_state("networkidle")
     tab.close()
-    # Fetched after the page is usable: the list of places, then the district table.
-    background = {"/api/venues/offline", "/api/places/districts"}
+    background = {"/api/venues/offline"}  # fetched after the page is usable
     assert set(loaded) - background <= set(paths) - {"/sw.js"}

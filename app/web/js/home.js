@@ -7,7 +7,7 @@ import { getJSON, ApiError } from "./api.js";
 import { h, picture, setStatus } from "./dom.js";
 import { insideOutline, nearestFromList } from "./distance.js";
 import { bestOpen } from "./places.js";
-import { refreshSavedList, savedDistricts, savedList } from "./saved-list.js";
+import { refreshSavedList, savedList } from "./saved-list.js";
 
 const nearStatus = document.getElementById("status");
 const searchStatus = document.getElementById("search-status");
@@ -143,21 +143,6 @@ function findMe() {
   );
 }
 
-// A typed postcode or district, as its district: "cv34 4ab" and "CV34" -> "CV34".
-const POSTCODE_OR_DISTRICT = /^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})?$/;
-
-// With no signal: a postcode's district from the saved district table (a full
-// postcode a Safe Place has is found exactly in the list); then the list's towns.
-function placesOffline(list, districts, typed) {
-  const fromList = list ? placesFromList(list, typed) : [];
-  const code = typed.toUpperCase().replace(/\s+/g, "").match(POSTCODE_OR_DISTRICT);
-  const centre = code && districts?.districts?.[code[1]];
-  const exactInList = fromList.some((place) => place.name.replace(/\s+/g, "") === code?.[0]);
-  if (!centre || exactInList) return fromList;
-  const [latitude, longitude] = centre;
-  return [{ name: code[1], area: "", match: "exact", latitude, longitude }];
-}
-
 // With no signal: the towns and postcodes of the saved list.
 function placesFromList(list, typed) {
   const wanted = typed.toLowerCase().replace(/\s+/g, "");
@@ -216,8 +201,8 @@ async function searchTown(typed) {
       say(searchStatus, error.message);
       return;
     }
-    const [list, districts] = await Promise.all([savedList(), savedDistricts()]);
-    answer = list || districts ? { places: placesOffline(list, districts, typed) } : null;
+    const list = await savedList();
+    answer = list ? { places: placesFromList(list, typed) } : null;
     if (!answer) {
       say(searchStatus, "You have no signal. We cannot look up places now.");
       return;
