@@ -24,7 +24,6 @@ EXAMPLES = 50
 OPERATIONS = [
     "GET /api/accounts",
     "GET /api/accounts/{account_id}",
-    "GET /api/area",
     "GET /api/help",
     "GET /api/me",
     "GET /api/photos/{name}",
