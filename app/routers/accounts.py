@@ -27,9 +27,9 @@ from app.people.account_records import (
     set_password,
 )
 from app.people.sign_in import one_time_password
+from app.preconditions import require_fresh
 from app.problems import Invalid, NotFound, Stale
 from app.routers.writes import IfMatch
-from app.venues.edits import require_fresh
 
 router = APIRouter(prefix="/api/accounts", tags=["accounts"])
 ERRORS = error_responses(400, 401, 403, 404, 422)

@@ -26,7 +26,8 @@ from app.db import bump_revision, utc_now
 from app.hours import LONDON
 from app.models import Account, Photo, Venue, VenueChange
 from app.permissions import require_editor, require_fields
-from app.problems import Invalid, NotFound, ReadItFirst, Stale, Taken
+from app.preconditions import require_fresh
+from app.problems import Invalid, NotFound, Stale, Taken
 from app.venues.page import etag
 from app.venues.photo_checks import PreparedPhoto, uploaded_photo_address
 from app.venues.venue_file import COLUMNS, cell_text, check_row
@@ -102,24 +103,6 @@ def checked(current: dict[str, Any], changes: dict[str, Any], today: date) -> Va
 def require_unique_ref(session: Session, ref: str, venue_id: int | None) -> None:
     if ref_taken(session, ref, venue_id):
         raise Taken(f"ref {ref} is already used by another venue.", field="ref")
-
-
-def require_fresh(if_match: str | None, current: str, stale: str) -> None:
-    """ReadItFirst without If-Match or with `*`; Stale (saying `stale`) unless it names `current`.
-
-    `*` would match whatever is stored now, so it could overwrite a change the
-    sender never saw: it is refused as not saying which version was read (428,
-    "send the precondition we need"), not as a failed precondition (412).
-    """
-    if if_match is None:
-        raise ReadItFirst("Send If-Match with the ETag you read, so no change is lost.")
-    tags = [tag.strip().removeprefix("W/") for tag in if_match.split(",")]
-    if "*" in tags:
-        raise ReadItFirst(
-            "If-Match: * is not enough. Send If-Match with the ETag you read, so no change is lost."
-        )
-    if current not in tags:
-        raise Stale(stale)
 
 
 class Edit(Protocol):
