@@ -39,7 +39,8 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check app tests bench scripts
 	$(BIN)/mypy
 
-## Benchmarks: look-up speed, server throughput and memory (needs wrk), the web app's first-view weight.
+## Benchmarks: look-up speed, server throughput and memory (needs wrk), the web app's first-view weight,
+## Lighthouse on every public page (needs node and npm; installs its pinned Lighthouse in bench/lighthouse).
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/nearest_lookup.py
 	$(BIN)/python bench/server_load.py
@@ -48,6 +49,8 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/opening_hours.py
 	$(BIN)/python bench/mixed_load.py
 	$(BIN)/python bench/catalogue_changes.py
+	$(BIN)/python bench/postcodes.py
+	$(BIN)/python bench/lighthouse.py
 
 clean:
 	rm -rf $(VENV) var

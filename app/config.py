@@ -32,6 +32,44 @@ DEFAULT_HELP_CONTACTS = [
 ]
 
 
+class NoVoiceContact(BaseModel):
+    """Help for a person who cannot hear or speak on the phone: a text or sign-language
+    service, when and how to use it (easy read), and a link that opens it."""
+
+    name: str
+    when: str
+    # An app or website (https://), a text message (sms:) or a textphone number (tel:):
+    # never a javascript: or data: link, since the pages turn it into a button.
+    link: str = Field(pattern=r"^(https://|sms:|tel:)[^\s]+$")
+    link_words: str
+
+
+# The UK-wide services (FIELD_NOTES.md section 4; Ofcom, BT): 999 BSL is a free video
+# relay to a sign language interpreter, needing no registration; Relay UK relays a
+# typed call, 18000 for 999 and 18001 before any other number. A council adds its
+# police force's own 101 by BSL video or by text (SAFE_PLACES_NO_VOICE_CONTACTS).
+DEFAULT_NO_VOICE_CONTACTS = [
+    NoVoiceContact(
+        name="999 in sign language (BSL)",
+        when="In danger now? Open 999 BSL. An interpreter calls 999 for you.",
+        link="https://www.999bsl.co.uk/",
+        link_words="Open 999 BSL",
+    ),
+    NoVoiceContact(
+        name="999 by text (Relay UK)",
+        when="In danger now? Open the Relay UK app. Type 18000.",
+        link="https://www.relayuk.bt.com/",
+        link_words="Get the Relay UK app",
+    ),
+    NoVoiceContact(
+        name="101 by text (Relay UK)",
+        when="Not an emergency? Open the Relay UK app. Type 18001 101.",
+        link="https://www.relayuk.bt.com/",
+        link_words="Get the Relay UK app",
+    ),
+]
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SAFE_PLACES_", extra="ignore")
 
@@ -42,6 +80,11 @@ class Settings(BaseSettings):
     # Empty means "generate one per run", which is only allowed in development.
     secret_key: str = ""
     help_contacts: list[HelpContact] = Field(default_factory=lambda: list(DEFAULT_HELP_CONTACTS))
+    # Help without a voice call, as a JSON list like DEFAULT_NO_VOICE_CONTACTS: a
+    # council lists the UK-wide services and its own (101 by BSL video or by text).
+    no_voice_contacts: list[NoVoiceContact] = Field(
+        default_factory=lambda: list(DEFAULT_NO_VOICE_CONTACTS)
+    )
     # How often (seconds) a server checks the shared database for venue changes
     # made by another instance or by the command line.
     refresh_seconds: float = Field(default=1.0, gt=0, le=60)
@@ -51,6 +94,10 @@ class Settings(BaseSettings):
     geocoder_domain: str = "nominatim.openstreetmap.org"
     geocoder_scheme: Literal["http", "https"] = "https"
     geocoder_user_agent: str = "safe-places"
+    # The scheme's area as people name it ("Warwickshire"), for "This app shows Safe
+    # Places in Warwickshire." Where the area is follows from the venues
+    # (app/gazetteer/scheme_area.py). Empty: "This app shows Safe Places in one area only."
+    area_name: str = Field(default="", max_length=60, pattern=r"^[^\r\n]*$")
     # Hosts a venue's photo may be an https:// address at, as a JSON list, like
     # ["photos.council.example"]. Empty: only photos put up here, since a picture
     # from elsewhere tells its host who opened the page.

@@ -19,6 +19,7 @@ from app.http.headers import SecurityHeaders
 from app.people.sign_in import SignInThrottle
 from app.routers import (
     accounts,
+    area,
     auth,
     contacts,
     easy_read_check,
@@ -117,6 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(easy_read_check.router)
     app.include_router(opening_hours.router)
     app.include_router(places.router)
+    app.include_router(area.router)
     app.include_router(contacts.router)
     app.include_router(open_referral.router)
     # Last: the web app's pages must never shadow an API route.

@@ -24,6 +24,7 @@ EXAMPLES = 50
 OPERATIONS = [
     "GET /api/accounts",
     "GET /api/accounts/{account_id}",
+    "GET /api/area",
     "GET /api/help",
     "GET /api/me",
     "GET /api/photos/{name}",

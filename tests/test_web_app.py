@@ -1,6 +1,7 @@
 """The web app in a real browser: finding places, a venue's page, the help card, offline."""
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote_plus, urlsplit
 
@@ -37,17 +38,20 @@ def place_to_go(api: httpx.Client) -> dict | None:
 
 
 def expect_results_for_here(tab, api: httpx.Client) -> None:
-    """The top of the list is the place to go, if one is open within a walk."""
+    """The top of the list is the place to go; beyond a short walk, it says how far."""
     best = place_to_go(api)
     first = tab.locator(".place").first
     first.wait_for()
-    if best and best["nearby"]:
-        assert first.locator(".place-best-label").inner_text() == "Nearest open Safe Place"
-        assert first.locator(".place-name").inner_text() == best["name"]
-    else:  # at night, or far from any: say so, and list the nearest of all
-        assert tab.locator(".place-best-label").count() == 0
-        assert tab.locator(".place-name").first.inner_text() == nearest(api, limit=1)[0]["name"]
-        assert tab.get_by_text("No Safe Place is open within a 15 minute walk.").is_visible()
+    if best is None:  # nothing open anywhere
+        assert tab.locator(".nothing-open").get_by_text("No Safe Place is open now.").is_visible()
+        return
+    assert first.locator(".place-name").inner_text() == best["name"]
+    label = first.locator(".place-best-label").inner_text()
+    if best["nearby"]:
+        assert label == "Nearest open Safe Place"
+    else:  # at night, or far from any: how far, with 999 and 101 beside it
+        assert re.fullmatch(r"The nearest .+ is \d+ (minutes walk|km away)\.", label), label
+        assert first.get_by_role("link", name="Call 101").is_visible()
 
 
 def test_near_me_shows_the_nearest_open_safe_place(page, web_server: httpx.Client) -> None:
@@ -66,8 +70,10 @@ def test_nothing_open_nearby_offers_101(context, web_server: httpx.Client) -> No
     tab = context.new_page()
     tab.goto("/")
     find_near_me(tab)
-    assert tab.get_by_text("No Safe Place is open within a 15 minute walk.").is_visible()
-    call = tab.locator(".notice-strong a[href='tel:101']")
+    top = tab.locator("#place-to-go.place-far")
+    label = top.locator(".place-best-label").inner_text()
+    assert re.fullmatch(r"The nearest open Safe Place is \d+ km away\.", label), label
+    call = top.locator("a[href='tel:101']")
     assert call.inner_text() == "Call 101"
 
 
@@ -113,8 +119,8 @@ def test_the_venue_page_works_when_opened_directly(page, web_server: httpx.Clien
         assert page.get_by_text(sentence, exact=True).is_visible()
     assert page.get_by_text(venue["opening_status"]).is_visible()
     assert page.locator("#venue").get_by_text("They are not real Safe Places.").is_visible()
-    blocks = page.locator("#venue .idea").count()
-    assert page.get_by_role("button", name="Read this to me").count() == blocks >= 6
+    blocks = page.locator("#venue .idea, #venue .notice").count()
+    assert page.get_by_role("button", name="Read this to me").count() == blocks >= 7
 
 
 def test_read_this_to_me_speaks_the_block(page) -> None:
@@ -155,6 +161,9 @@ def test_the_help_card_never_leaves_the_phone(context) -> None:
     assert card.get_by_text("Zebedee Quillfeather").is_visible()
     call = card.get_by_role("link", name="Call Auntie Wilhelmina")
     assert call.get_attribute("href") == "tel:07700900461"
+    # Staff holding the phone can still call 999 from the card itself.
+    emergency = card.locator("a.call-emergency")
+    assert emergency.is_visible() and emergency.get_attribute("href") == "tel:999"
     tab.get_by_role("button", name="Close my card").click()
     tab.reload()
     tab.get_by_role("button", name="Show my card to staff").wait_for()
@@ -210,6 +219,28 @@ def test_offline_the_app_opens_and_finds_places_from_the_saved_list(
     assert tab.get_by_text("Go inside and find a member of staff.").is_visible()
     tab.goto("/whats-wrong#scared")
     assert tab.get_by_role("heading", name="I am scared").is_visible()
+
+
+def test_offline_a_typed_postcode_district_is_found_from_the_saved_table(context) -> None:
+    """CV33 (Whitnash, Harbury) is no Safe Place's district: only the district table,
+    saved on the phone after the first view, can place it with no signal. A full
+    postcode in it is placed by its district."""
+    tab = context.new_page()
+    tab.goto("/")
+    tab.locator("[data-saved-note]:not([hidden])").wait_for()
+    saved = "(await caches.open('safe-places-saved')).match('/saved/districts.json')"
+    tab.wait_for_function(f"async () => Boolean(await {saved})")
+    context.set_offline(True)
+    for typed in ("cv33", "CV33 6XX"):
+        tab.goto("/")
+        tab.get_by_role("textbox", name="Town or postcode").fill(typed)
+        tab.keyboard.press("Enter")
+        tab.locator("#results-heading", has_text="Safe Places near CV33").wait_for()
+        assert tab.locator(".place-name").count() > 0
+    tab.goto("/")
+    tab.get_by_role("textbox", name="Town or postcode").fill("ZZ9")  # no such district
+    tab.keyboard.press("Enter")
+    tab.get_by_text("We cannot find that place.").wait_for()
 
 
 def test_a_slow_answer_falls_back_to_the_saved_list(context) -> None:
@@ -339,5 +370,6 @@ def test_the_first_view_is_under_50_kb_and_the_bench_sees_all_of_it(
     tab.goto("/")
     tab.wait_for_load_state("networkidle")
     tab.close()
-    background = {"/api/venues/offline"}  # fetched after the page is usable
+    # Fetched after the page is usable: the list of places, then the district table.
+    background = {"/api/venues/offline", "/api/places/districts"}
     assert set(loaded) - background <= set(paths) - {"/sw.js"}

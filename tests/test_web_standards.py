@@ -156,6 +156,48 @@ def test_keyboard_alone_finds_a_place_with_visible_focus(page) -> None:
     assert page.evaluate("document.activeElement.id") == "results-heading"
 
 
+# The focused element, when any of it is under the top bar (999, 101 and, on some
+# pages, "Leave this page") while that bar is stuck to the top of the screen.
+UNDER_THE_TOP_BAR = """() => {
+    const bar = document.querySelector('.top-bar');
+    const focused = document.activeElement;
+    if (getComputedStyle(bar).position !== 'sticky' || !focused
+        || focused === document.body || bar.contains(focused)) return null;
+    const [edge, box] = [bar.getBoundingClientRect(), focused.getBoundingClientRect()];
+    return box.top < edge.bottom && box.bottom > edge.top
+        ? `${focused.outerHTML.slice(0, 80)} at ${box.top}, the bar ${edge.top}-${edge.bottom}`
+        : null;
+}"""
+
+
+@pytest.mark.parametrize("screen", [*PAGES, "results", "help-card-shown"])
+def test_keyboard_focus_is_never_under_the_top_bar(browser, web_server, screen: str) -> None:
+    """WCAG 2.2's 2.4.11: what has keyboard focus is never hidden by the sticky bar,
+    forwards through the page and back, at 320 x 640 (axe does not check this)."""
+    context = browser.new_context(
+        base_url=str(web_server.base_url),
+        viewport=NARROW,
+        geolocation=LEAMINGTON,
+        permissions=["geolocation"],
+        service_workers="block",
+        reduced_motion="reduce",
+    )
+    tab = context.new_page()
+    open_screen(tab, screen)
+    if screen == "help-card-shown":
+        tab.keyboard.press("Escape")
+    tab.evaluate("window.scrollTo(0, 0)")
+    seen, hidden = set(), []
+    for key in ["Tab"] * 60 + ["Shift+Tab"] * 60:
+        tab.keyboard.press(key)
+        seen.add(tab.evaluate("document.activeElement.outerHTML.slice(0, 80)"))
+        if problem := tab.evaluate(UNDER_THE_TOP_BAR):
+            hidden.append(f"{key}: {problem}")
+    context.close()
+    assert len(seen) >= 5
+    assert hidden == []
+
+
 def test_reduced_motion_turns_off_smooth_scrolling(browser, web_server) -> None:
     for motion, expected in (("reduce", "auto"), ("no-preference", "smooth")):
         tab = browser.new_page(base_url=str(web_server.base_url), reduced_motion=motion)

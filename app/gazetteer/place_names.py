@@ -3,6 +3,8 @@
 Town and village names come from GeoNames' table of places of 1,000+ people
 (data/gb_places.csv, CC BY 4.0), matched forgivingly (case, punctuation, small
 typos) with rapidfuzz. The venues' own towns and postcodes are searched too.
+Places in the scheme's own area (app.gazetteer.scheme_area) come first, and may be
+spelt more loosely: "lemington" is Royal Leamington Spa, not Lymington in Hampshire.
 An online geocoder for other full postcodes is optional and off by default.
 """
 
@@ -15,6 +17,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process, utils
 
+from app.gazetteer.scheme_area import SchemeArea
 from app.venues.geo import PointIndex, distance_m
 from app.venues.venue_file import POSTCODE
 
@@ -23,6 +26,11 @@ log = logging.getLogger(__name__)
 OUTWARD_CODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
 # Below this score a name is not offered at all ("Polesworth" is not "Halesworth").
 MIN_SCORE = 85
+# In the scheme's own area a looser spelling still counts: a person there most likely
+# means a place there ("lemington" scores 80 for Leamington Spa, 89 for Lymington).
+HOME_MIN_SCORE = 80
+# Offer only matches nearly as good as the best: "Nuneaton", not also "Eton".
+NEARLY_AS_GOOD = 8
 # From this score a match is the name as typed (or a whole word or the start of
 # it); below, it is a guess at a misspelling, and the answer says so.
 EXACT_SCORE = 90
@@ -98,33 +106,58 @@ class Gazetteer:
         ]
         return cls(places)
 
-    def search(self, query: str, extra: Sequence[Place] = ()) -> list[tuple[float, Place]]:
-        """(score, place) pairs for good matches among these places and `extra`."""
+    def search(
+        self, query: str, extra: Sequence[Place] = (), home: SchemeArea | None = None
+    ) -> list[tuple[float, Place]]:
+        """(score, place) pairs for good matches among these places and `extra`.
+
+        With `home`, the scheme's area: places in it are offered first, from a lower
+        score, and a guessed spelling far away is dropped when one in it matches.
+        """
         key = normalise(query)
         if not key:
             return []
+        if home is not None and not home.outline:
+            home = None  # no venues yet, so no area: every place is as near as any other
         places = [*self.places, *extra]
         keys = [*self._keys, *(normalise(place.name) for place in extra)]
-        found = process.extract(key, keys, scorer=match_score, score_cutoff=MIN_SCORE, limit=50)
-        if not found:
-            return []
-        # Offer only matches nearly as good as the best: "Nuneaton", not also "Eton".
-        best = found[0][1]
-        return [(score, places[position]) for _, score, position in found if score >= best - 8]
+        cutoff = MIN_SCORE if home is None else HOME_MIN_SCORE
+        found = process.extract(key, keys, scorer=match_score, score_cutoff=cutoff, limit=None)
+        at_home: list[tuple[float, Place]] = []
+        away: list[tuple[float, Place]] = []
+        for _, score, position in found:
+            place = places[position]
+            if home is not None and home.contains(place.latitude, place.longitude):
+                at_home.append((score, place))
+            elif score >= MIN_SCORE:
+                away.append((score, place))
+        if at_home:
+            away = [(score, place) for score, place in away if score >= EXACT_SCORE]
+        return _nearly_the_best(at_home) + _nearly_the_best(away)
+
+
+def _nearly_the_best(matches: list[tuple[float, Place]]) -> list[tuple[float, Place]]:
+    best = max((score for score, _ in matches), default=0.0)
+    return [(score, place) for score, place in matches if score >= best - NEARLY_AS_GOOD]
 
 
 def rank_places(
-    matches: list[tuple[float, Place]], near: tuple[float, float] | None, limit: int
+    matches: list[tuple[float, Place]], home: SchemeArea | None, limit: int
 ) -> list[tuple[float, Place]]:
-    """Best score first; among equals, the one nearest the venues; near-duplicates dropped."""
+    """Places in the scheme's area first, then the best score; among equals, the one
+    nearest the venues' middle; near-duplicates dropped."""
+    centre = home.centre if home is not None else None
+
+    def away(place: Place) -> bool:
+        return home is not None and not home.contains(place.latitude, place.longitude)
 
     def closeness(place: Place) -> float:
-        return distance_m(*near, place.latitude, place.longitude) if near else 0.0
+        return distance_m(*centre, place.latitude, place.longitude) if centre else 0.0
 
     # Among equal scores prefer the gazetteer's entry (it names the county), then nearness.
     ordered = sorted(
         matches,
-        key=lambda m: (-m[0], m[1].source != "gazetteer", closeness(m[1])),
+        key=lambda m: (away(m[1]), -m[0], m[1].source != "gazetteer", closeness(m[1])),
     )
     chosen: list[tuple[float, Place]] = []
     for score, place in ordered:

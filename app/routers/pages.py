@@ -2,7 +2,9 @@
 
 Mounted after the API, and left out of the API schema. The files are read once
 (app/web/assets.py) and sent by app/web/responses.py: gzipped when the browser
-accepts it, with an ETag, so a phone that has a file already gets a 304.
+accepts it, with an ETag, so a phone that has a file already gets a 304. A script,
+style sheet or picture asked for by its content name (`/js/home.3f9a1c2b7d.js`,
+what the pages use) may be kept a year; by its plain name, only briefly.
 """
 
 from fastapi import APIRouter, HTTPException, Request, Response
@@ -15,7 +17,7 @@ GET = ["GET", "HEAD"]
 
 
 def file_or_404(path: str) -> Asset:
-    asset = web_app().assets.get(path)
+    asset = web_app().file(path)
     if asset is None:
         raise HTTPException(404, "There is no such file.")
     return asset

@@ -3,7 +3,9 @@
 A postcode is answered, in turn, by the postcode table (Code-Point Open, offline),
 by the venues' own postcodes (Northern Ireland's, and any newer than the table),
 and by the online geocoder when one is set up. Anything else is looked up as a
-town or village name. Phones download the districts' centres to use offline.
+town or village name, places in the scheme's own area first. A place outside that
+area is found all the same, with a plain word that the app covers one area and how
+far its nearest Safe Place is. Phones download the districts' centres to use offline.
 """
 
 from typing import Annotated, Literal
@@ -13,7 +15,14 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from app.deps import CatalogueDep, GazetteerDep, GeocoderDep, PostcodesDep, SessionDep
+from app.deps import (
+    CatalogueDep,
+    GazetteerDep,
+    GeocoderDep,
+    PostcodesDep,
+    SessionDep,
+    SettingsDep,
+)
 from app.gazetteer.place_names import (
     EXACT_SCORE,
     Gazetteer,
@@ -23,6 +32,7 @@ from app.gazetteer.place_names import (
     rank_places,
 )
 from app.gazetteer.postcodes import ATTRIBUTION, PostcodeTable
+from app.gazetteer.scheme_area import area_of, outside_words_at
 from app.models import Venue
 from app.web.assets import Asset
 from app.web.responses import send
@@ -63,7 +73,12 @@ class Places(BaseModel):
     places: list[PlaceOut]
     attribution: str = GEONAMES
     message: str = Field(
-        default="", description="When a postcode is not found: why, in plain words, and what to do."
+        default="",
+        description=(
+            "In plain words: why a postcode was not found and what to do, or, when the "
+            "first place is outside the scheme's area, that the app covers one area and "
+            "how far its nearest Safe Place is."
+        ),
     )
 
 
@@ -119,6 +134,7 @@ def _not_found(postcode: tuple[str, str] | None, geocoder: OnlineGeocoder | None
 def find_places(
     response: Response,
     session: SessionDep,
+    settings: SettingsDep,
     catalogue: CatalogueDep,
     gazetteer: GazetteerDep,
     postcodes: PostcodesDep,
@@ -133,20 +149,29 @@ def find_places(
     # A postcode says where a person is: no cache may keep the answer.
     response.headers["Cache-Control"] = "no-store"
     q = q.strip()
+    snapshot = catalogue.snapshot
+    home = area_of(snapshot, settings.area_name)
     postcode = postcode_key(q)
     if postcode:
         place = find_postcode(*postcode, postcodes, gazetteer, session, geocoder)
         if place is not None:
             return Places(
-                places=[PlaceOut.of(place)], attribution=ATTRIBUTIONS.get(place.source, GEONAMES)
+                places=[PlaceOut.of(place)],
+                attribution=ATTRIBUTIONS.get(place.source, GEONAMES),
+                message=outside_words_at(home, snapshot, place.latitude, place.longitude),
             )
     towns = [
         Place(town, gazetteer.area_near(lat, lon), lat, lon, "venue_town")
-        for town, (lat, lon) in catalogue.snapshot.towns.items()
+        for town, (lat, lon) in snapshot.towns.items()
     ]
-    found = rank_places(gazetteer.search(q, towns), catalogue.snapshot.centre, limit)
-    places = [PlaceOut.of(place, score) for score, place in found]
-    return Places(places=places, message="" if places else _not_found(postcode, geocoder))
+    found = rank_places(gazetteer.search(q, towns, home), home, limit)
+    if not found:
+        return Places(places=[], message=_not_found(postcode, geocoder))
+    first = found[0][1]
+    return Places(
+        places=[PlaceOut.of(place, score) for score, place in found],
+        message=outside_words_at(home, snapshot, first.latitude, first.longitude),
+    )
 
 
 @router.get(

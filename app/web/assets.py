@@ -5,16 +5,22 @@ so the header, the 999/101 call bar and the footer are written once. Every file 
 hashed (its ETag) and gzipped ahead of time, and the service worker is given a
 version made from all the hashes: any change to the app makes a new worker, which
 replaces the files phones keep. No build step: this runs at start-up, in milliseconds.
+
+Scripts, style sheets and pictures are also served under names made from their
+content (app/web/content_names.py), kept a year; the pages refer to them by those
+names, and the service worker keeps them under those names too. Their plain
+addresses keep working with a short cache, so a page saved before an update loads.
 """
 
 import gzip
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
 from app.web.constants import constants_module
+from app.web.content_names import DIGITS, content_names, is_text, plain_address, renamed
 from app.web.rendering import Page, render_pages
 
 WEB_DIR = Path(__file__).parent
@@ -31,6 +37,8 @@ MEDIA_TYPES = {
 # Pictures change rarely, and an old picture for a day does no harm.
 REVALIDATE = "no-cache"
 PICTURES = "public, max-age=86400"
+# A content-named file never changes: the browser need never ask again.
+KEEP_A_YEAR = "public, max-age=31536000, immutable"
 # Installing fetches these itself; the service worker need not keep them.
 NOT_KEPT_OFFLINE = frozenset({"/icons/app-512.png", "/icons/app-maskable-512.png"})
 # The staff and officer screens need a sign-in and the network anyway: the phones of
@@ -54,13 +62,16 @@ STAFF_PICTURES = frozenset(
 VENUE_PAGE = "/venues/page"
 NOT_FOUND_PAGE = "/not-found"
 STAFF_CSS = ("staff.css",)
+# "Leave this page" (report, help card), and the help card's printed wallet card.
+QUICK_EXIT_CSS = ("quick-exit.css",)
+HELP_CARD_CSS = ("quick-exit.css", "help-card.css")
 PAGES = (
     Page("/", "home.html", "Find a Safe Place", "home.js"),
     # Every /venues/{id} is this page; its script reads the id from the address.
     Page(VENUE_PAGE, "venue.html", "A Safe Place", "venue.js"),
-    Page("/help-card", "help-card.html", "My help card", "help-card.js"),
+    Page("/help-card", "help-card.html", "My help card", "help-card.js", HELP_CARD_CSS),
     Page("/whats-wrong", "whats-wrong.html", "What is wrong?", "whats-wrong.js"),
-    Page("/report", "report.html", "Report a crime", "report.js"),
+    Page("/report", "report.html", "Report a crime", "report.js", QUICK_EXIT_CSS),
     Page("/about", "about.html", "About this app", "about.js"),
     # Sent with status 404 for any address that is not a page (app/http/errors.py).
     Page(NOT_FOUND_PAGE, "not-found.html", "Page not found", "about.js"),
@@ -103,43 +114,77 @@ def make_asset(body: bytes, suffix: str, cache_control: str = REVALIDATE) -> Ass
     )
 
 
+def static_files(root: Path) -> dict[str, tuple[bytes, str, str]]:
+    """The scripts, style sheets and pictures by address: (content, suffix, Cache-Control)."""
+    files: dict[str, tuple[bytes, str, str]] = {}
+    for folder in STATIC_FOLDERS:
+        for file in sorted((root / folder).iterdir()):
+            if file.suffix in MEDIA_TYPES:
+                control = PICTURES if folder == "icons" else REVALIDATE
+                files[f"/{folder}/{file.name}"] = (file.read_bytes(), file.suffix, control)
+    # js/constants.js is written from the Python definitions (app/web/constants.py),
+    # then served, hashed, gzipped and kept offline like the files beside it.
+    files["/js/constants.js"] = (constants_module().encode(), ".js", REVALIDATE)
+    return files
+
+
+def kept_offline(path: str) -> bool:
+    """Whether the service worker keeps this file (by its plain address)."""
+    return path not in NOT_KEPT_OFFLINE | STAFF_PICTURES and not path.startswith(STAFF_ONLY)
+
+
 @dataclass(frozen=True, slots=True)
 class WebApp:
     """Every file the web app serves, by URL path, and the version they make together."""
 
+    # By plain address and, for scripts, style sheets and pictures, by content name too.
     assets: dict[str, Asset]
     version: str
+    # Each script's, style sheet's and picture's content name, by its plain address.
+    named: dict[str, str]
 
     @classmethod
     def load(cls, root: Path = WEB_DIR) -> "WebApp":
+        files = static_files(root)
+        named = content_names({path: body for path, (body, _, _) in files.items()})
         assets: dict[str, Asset] = {}
-        for folder in STATIC_FOLDERS:
-            for file in sorted((root / folder).iterdir()):
-                if file.suffix in MEDIA_TYPES:
-                    control = PICTURES if folder == "icons" else REVALIDATE
-                    assets[f"/{folder}/{file.name}"] = make_asset(
-                        file.read_bytes(), file.suffix, control
-                    )
-        # js/constants.js is written from the Python definitions (app/web/constants.py),
-        # then served, hashed, gzipped and kept offline like the files beside it.
-        assets["/js/constants.js"] = make_asset(constants_module().encode(), ".js")
+        for path, (body, suffix, control) in files.items():
+            if is_text(path):
+                body = renamed(body, named, path if suffix == ".js" else "")
+            asset = make_asset(body, suffix, control)
+            assets[path] = asset
+            assets[named[path]] = replace(asset, cache_control=KEEP_A_YEAR)
         manifest = root / "manifest.webmanifest"
-        assets["/manifest.webmanifest"] = make_asset(manifest.read_bytes(), manifest.suffix)
+        assets["/manifest.webmanifest"] = make_asset(
+            renamed(manifest.read_bytes(), named), manifest.suffix
+        )
         for path, html in render_pages(root, PAGES, FOOTER).items():
-            assets[path] = make_asset(html, ".html")
+            assets[path] = make_asset(renamed(html, named), ".html")
         template = (root / "sw.js").read_text(encoding="utf-8")
         fingerprint = hashlib.sha256(template.encode())
         for path in sorted(assets):
             fingerprint.update(f"{path}\0{assets[path].etag}\0".encode())
         version = fingerprint.hexdigest()[:16]
-        shell = sorted(
-            path
-            for path in assets
-            if path not in NOT_KEPT_OFFLINE | STAFF_PICTURES and not path.startswith(STAFF_ONLY)
+        # The worker keeps files under the names the pages use (and knows their plain
+        # addresses from them: scripts build some, `/icons/${name}.svg`).
+        content_named = set(named.values())
+        kept = sorted(path for path in assets if path not in content_named and kept_offline(path))
+        shell = sorted(named.get(path, path) for path in kept)
+        worker = (
+            template.replace("{{version}}", version)
+            .replace("{{shell}}", json.dumps(shell))
+            .replace("{{digits}}", str(DIGITS))
         )
-        worker = template.replace("{{version}}", version).replace("{{shell}}", json.dumps(shell))
         assets["/sw.js"] = make_asset(worker.encode(), ".js")
-        return cls(assets, version)
+        return cls(assets, version, named)
+
+    def file(self, path: str) -> Asset | None:
+        """A file by its address. A content name with other digits (asked for by a page
+        from before an update) gets today's file, as its plain address would: briefly kept."""
+        found = self.assets.get(path)
+        if found is None and (plain := plain_address(path)) is not None:
+            found = self.assets.get(plain)
+        return found
 
 
 @cache

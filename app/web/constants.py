@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from app.config import DEFAULT_HELP_CONTACTS
+from app.config import DEFAULT_HELP_CONTACTS, DEFAULT_NO_VOICE_CONTACTS
 from app.easy_read.rules import MAX_WORDS
 from app.hours.words import DAY_NAMES
 from app.models.account import PasswordChange
@@ -77,6 +77,10 @@ def browser_constants() -> dict[str, Any]:
         "MIN_PASSWORD_LENGTH": min_length(PasswordChange, "new_password"),
         # app/config.py: the numbers a phone calls before /api/help has answered.
         "DEFAULT_HELP_CONTACTS": [contact.model_dump() for contact in DEFAULT_HELP_CONTACTS],
+        # app/config.py: help without a voice call (999 BSL, Relay UK), the same way.
+        "DEFAULT_NO_VOICE_CONTACTS": [
+            contact.model_dump() for contact in DEFAULT_NO_VOICE_CONTACTS
+        ],
     }
 
 

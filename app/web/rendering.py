@@ -20,7 +20,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from pydantic import BaseModel
 
-from app.config import DEFAULT_HELP_CONTACTS
+from app.config import DEFAULT_HELP_CONTACTS, DEFAULT_NO_VOICE_CONTACTS
 from app.models.account import AccountCreate, PasswordChange, Role
 from app.venues.edits import CHECK_EVERY_MONTHS
 from app.venues.exporting import ExportFormat
@@ -71,6 +71,7 @@ def shown_definitions() -> dict[str, Any]:
     """The Python definitions the pages show, by the name the templates use."""
     return {
         "help_contacts": DEFAULT_HELP_CONTACTS,
+        "no_voice_contacts": DEFAULT_NO_VOICE_CONTACTS,
         "password": field_limits(PasswordChange, "new_password"),
         "email": field_limits(AccountCreate, "email"),
         "required_columns": REQUIRED_COLUMNS,

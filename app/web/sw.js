@@ -1,22 +1,37 @@
 // The service worker: keeps the app's own files on the phone, so every screen opens
-// with no signal. The server writes VERSION (a hash of every file) and SHELL (what to
-// keep) into this file when it starts, so any change to the app is a new worker, which
-// fetches the new files and drops the old ones.
+// with no signal. The server writes VERSION (a hash of every file), SHELL (what to
+// keep) and how many digits a content name has into this file when it starts, so any
+// change to the app is a new worker, which fetches the new files and drops the old ones.
+//
+// Scripts, style sheets and pictures are kept under the names the pages use, made
+// from their content (/js/home.3f9a1c2b7d.js): such a file never changes, so the copy
+// the browser keeps (a year) will do, and an update downloads only what changed.
+// Pages and the manifest are fetched afresh.
 //
 // It does not touch /api/: the pages ask the server themselves, with a time limit, and
 // fall back to the list of Safe Places they saved (js/saved-list.js). Answers about a
 // position are never stored anywhere.
 const VERSION = "{{version}}";
 const SHELL = {{shell}};
+// A content name (/js/home.3f9a1c2b7d.js) and the plain address of the same file
+// (/js/home.js), which scripts build (/icons/${name}.svg) and older pages use.
+const CONTENT_NAME = new RegExp("^(/(?:css|js|icons)/.+)\\.[0-9a-f]{{{digits}}}(\\.\\w+)$");
+const CONTENT_NAMED = new Set(SHELL.filter((path) => CONTENT_NAME.test(path)));
+const NAMED = new Map([...CONTENT_NAMED].map((path) => [path.replace(CONTENT_NAME, "$1$2"), path]));
 const KEPT = new Set(SHELL);
 const CACHE = `safe-places-app-${VERSION}`;
 // Every /venues/… page is the same file; its script reads the id from the address.
 const VENUE_PAGE = "/venues/page";
 
+// How to fetch a file to keep: a content-named one may come from the browser's cache.
+function toKeep(path) {
+  return CONTENT_NAMED.has(path) ? path : new Request(path, { cache: "reload" });
+}
+
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(CACHE)
-      .then((cache) => cache.addAll(SHELL.map((path) => new Request(path, { cache: "reload" }))))
+      .then((cache) => cache.addAll(SHELL.map(toKeep)))
       .then(() => self.skipWaiting()),
   );
 });
@@ -33,7 +48,7 @@ self.addEventListener("activate", (event) => {
 
 function shellPath(url, request) {
   if (request.mode === "navigate" && /^\/venues\/[^/]+$/.test(url.pathname)) return VENUE_PAGE;
-  return url.pathname;
+  return NAMED.get(url.pathname) ?? url.pathname;
 }
 
 // The kept copy first (it is the same version as this worker); the network when

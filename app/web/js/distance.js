@@ -2,7 +2,8 @@
 // The same rules as the server, with its own values (app/venues/geo.py, through
 // js/constants.js): how far a walk really is, how fast, when it is too far to walk,
 // what is nearby, and when "here" beats a direction. The distance itself is a
-// haversine on the mean Earth: close enough on foot, and a little JS.
+// haversine on the mean Earth: close enough on foot, and a little JS. Also whether a
+// position is in the scheme's area, tested here so the position never leaves the phone.
 import {
   COMPASS_POINTS, HERE_M, MAX_WALK_M, NEARBY_MINUTES, ROUTE_FACTOR, WALKING_METRES_PER_MINUTE,
 } from "./constants.js";
@@ -29,6 +30,16 @@ export function distanceAndBearing(lat1, lon1, lat2, lon2) {
 export function walkingMinutes(metres) {
   if (metres > MAX_WALK_M) return null;
   return Math.max(1, Math.ceil((metres * ROUTE_FACTOR) / WALKING_METRES_PER_MINUTE));
+}
+
+// Whether a point is in the scheme's area: a convex outline of [latitude, longitude]
+// corners, anticlockwise (GET /api/area). With no outline (no venues), everywhere is.
+export function insideOutline(outline, lat, lon) {
+  if (!outline?.length) return true;
+  return outline.every(([aLat, aLon], index) => {
+    const [bLat, bLon] = outline[(index + 1) % outline.length];
+    return (bLon - aLon) * (lat - aLat) - (bLat - aLat) * (lon - aLon) >= 0;
+  });
 }
 
 export function directionWords(metres, bearing) {

@@ -1,9 +1,14 @@
 // My help card: kept only on this phone (localStorage). Nothing here is ever sent
 // anywhere: there is no fetch in this file, and the form's method="dialog" sends nothing.
+// From the card: show it to staff, text the contact where I am (js/tell-my-person.js,
+// which keeps the position on the phone too), print it (js/print-card.js).
 import { h, picture, setStatus } from "./dom.js";
-import { deleteCard, loadCard, saveCard } from "./card-store.js";
+import { cardSides, deleteCard, loadCard, saveCard } from "./card-store.js";
 import { telHref } from "./help-numbers.js";
+import { printWalletCard } from "./print-card.js";
+import { setUpQuickExit } from "./quick-exit.js";
 import { addSpeakButtons } from "./speak.js";
+import { tellMyPerson } from "./tell-my-person.js";
 
 const FIELDS = { name: "card-name", talk: "card-talk", contact: "card-contact", number: "card-number", notes: "card-notes" };
 
@@ -12,6 +17,7 @@ const summary = document.getElementById("card-summary");
 const message = document.getElementById("card-message");
 const deleteBox = document.getElementById("card-delete");
 const view = document.getElementById("card-view");
+const tell = document.getElementById("tell-my-person");
 let wakeLock = null;
 
 function readForm() {
@@ -33,21 +39,16 @@ function showState(card) {
   summary.hidden = !saved;
   deleteBox.hidden = !saved;
   form.hidden = saved;
-}
-
-function entry(term, value) {
-  return value ? [h("dt", { text: term }), h("dd", { text: value })] : [];
+  // "Text Mum where I am", for a card with a number (tellMyPerson gives null without).
+  const texting = saved ? tellMyPerson(card) : null;
+  tell.replaceChildren(...(texting ? [texting] : []));
 }
 
 async function openCard() {
   const card = loadCard();
   const body = document.getElementById("card-view-body");
   body.replaceChildren(
-    h("dl", {},
-      entry("My name is", card.name),
-      entry("How I talk to people", card.talk),
-      entry("Please call", card.contact && card.number ? `${card.contact}: ${card.number}` : card.contact || card.number),
-      entry("Please know this about me", card.notes)),
+    h("dl", {}, cardSides(card).flat().flatMap(([words, value]) => [h("dt", { text: words }), h("dd", { text: value })])),
     card.number
       ? h("a", { class: "button button-primary button-big", href: telHref(card.number) },
         picture("phone", 48), h("span", { text: `Call ${card.contact || card.number}` }))
@@ -79,6 +80,7 @@ form.addEventListener("submit", (event) => {
 });
 
 document.getElementById("show-card").addEventListener("click", openCard);
+document.getElementById("print-card").addEventListener("click", printWalletCard);
 document.getElementById("edit-card").addEventListener("click", () => {
   fillForm(loadCard());
   form.hidden = false;
@@ -97,4 +99,5 @@ document.getElementById("delete-card").addEventListener("click", () => {
 const card = loadCard();
 fillForm(card);
 showState(card);
+setUpQuickExit();
 addSpeakButtons(document.querySelector("main"));

@@ -1,20 +1,50 @@
 // Home: find the nearest Safe Places by the phone's position, or by a town or postcode.
 // Online, the server answers (it is the authority on what is open); when the request
 // fails or the signal is too weak to answer in 4 seconds, the saved list does.
+// js/results.js shows the answer; the button shows it is busy while the phone finds
+// where it is, and the wait message sits right under it.
 import { getJSON, ApiError } from "./api.js";
 import { h, picture, setStatus } from "./dom.js";
-import { nearestFromList } from "./distance.js";
+import { insideOutline, nearestFromList } from "./distance.js";
 import { bestOpen } from "./places.js";
-import { renderResults } from "./results.js";
-import { refreshSavedList, savedList } from "./saved-list.js";
-import { addSpeakButtons } from "./speak.js";
+import { refreshSavedList, savedDistricts, savedList } from "./saved-list.js";
 
-const status = document.getElementById("status");
+const nearStatus = document.getElementById("status");
+const searchStatus = document.getElementById("search-status");
 const choices = document.getElementById("choices");
 const results = document.getElementById("results");
 const nearMe = document.getElementById("near-me");
 const townForm = document.getElementById("town-form");
 const townInput = document.getElementById("town");
+const NEAR_ME_WORDS = nearMe.querySelector("span").textContent;
+
+// A message in view, under the button that was pressed (or empty, to clear it).
+function say(status, ...sentences) {
+  setStatus(status, ...sentences);
+  if (sentences.length) status.scrollIntoView({ block: "nearest", behavior: "instant" });
+}
+
+// The results' code is not part of the first view: a tap on "near me" or "Search"
+// starts loading it, while the phone finds where it is or the server answers.
+let resultsCode = null;
+function loadResults() {
+  resultsCode ??= import("./results.js");
+  return resultsCode;
+}
+
+// While busy the button says what is happening, with a clock, and ignores more taps.
+function setBusy(words) {
+  const [image, label] = [nearMe.querySelector("img"), nearMe.querySelector("span")];
+  if (words) {
+    nearMe.setAttribute("aria-busy", "true");
+    image.src = "/icons/clock.svg";
+    label.textContent = words;
+  } else {
+    nearMe.removeAttribute("aria-busy");
+    image.src = "/icons/pin.svg";
+    label.textContent = NEAR_ME_WORDS;
+  }
+}
 
 async function nearestOnline(lat, lon) {
   const [all, open] = await Promise.all([
@@ -25,52 +55,107 @@ async function nearestOnline(lat, lon) {
   return { venues: all.venues, nearestOpen: bestOpen(open.venues) };
 }
 
-async function showNear(lat, lon, where = null) {
+// The scheme's area (GET /api/area), asked once a page and kept for no signal; null
+// when the phone has never had it.
+const AREA_KEY = "safe-places-area";
+let area = null;
+
+function schemeArea() {
+  area ??= getJSON("/api/area").then((answer) => {
+    localStorage.setItem(AREA_KEY, JSON.stringify(answer));
+    return answer;
+  }).catch(() => {
+    try {
+      return JSON.parse(localStorage.getItem(AREA_KEY));
+    } catch {
+      return null;
+    }
+  });
+  return area;
+}
+
+// "This app shows Safe Places in Warwickshire. The nearest one is 13 km away.", as
+// sentences, when the position is outside the scheme's area; else null. The position
+// is tested here, on the phone: it is never sent for this.
+async function outsideAreaWords(lat, lon, nearest) {
+  if (!nearest || nearest.nearby) return null; // most answers never wait for this
+  const known = await schemeArea();
+  if (!known?.outside || insideOutline(known.outline, lat, lon)) return null;
+  const km = Math.max(1, Math.round(nearest.distance_m / 1000));
+  return known.outside.replace("{km}", km).split(/(?<=\.)\s+/);
+}
+
+async function showNear(lat, lon, { where = null, status = nearStatus } = {}) {
   choices.replaceChildren();
-  setStatus(status, "Looking for Safe Places. Please wait.");
+  say(status, "Looking for Safe Places. Please wait.");
+  let found = null;
+  let savedAt = null;
   try {
-    renderResults(results, await nearestOnline(lat, lon), { where });
-    setStatus(status);
-    return;
+    found = await nearestOnline(lat, lon);
   } catch (error) {
     if (error instanceof ApiError && error.status < 500) {
-      setStatus(status, error.message);
+      say(status, error.message);
       return;
     }
+    const list = (await savedList()) ?? (await refreshSavedList());
+    if (!list) {
+      say(status, "You have no signal. We cannot find Safe Places now.", "If you need help, call 101. In danger, call 999.");
+      return;
+    }
+    found = nearestFromList(list, lat, lon, Date.now());
+    savedAt = list.saved_at;
   }
-  const list = (await savedList()) ?? (await refreshSavedList());
-  if (!list) {
-    setStatus(status, "You have no signal. We cannot find Safe Places now.", "If you need help, call 101. In danger, call 999.");
-    return;
-  }
-  renderResults(results, nearestFromList(list, lat, lon, Date.now()), { where, savedAt: list.saved_at });
+  const areaWords = await outsideAreaWords(lat, lon, found.venues[0]);
+  const { renderResults } = await loadResults();
   setStatus(status);
+  renderResults(results, found, { where, savedAt, areaWords });
 }
 
 function findMe() {
+  if (nearMe.hasAttribute("aria-busy")) return;
   if (!("geolocation" in navigator)) {
-    setStatus(status, "This phone cannot tell us where you are. Type a town or postcode.");
+    say(nearStatus, "This phone cannot tell us where you are. Type a town or postcode.");
     townInput.focus();
     return;
   }
-  setStatus(status, "Finding where you are. Please wait.");
-  nearMe.setAttribute("aria-busy", "true");
+  setBusy("Finding where you are");
+  say(nearStatus, "Finding where you are. Please wait.");
+  loadResults();
   navigator.geolocation.getCurrentPosition(
-    (position) => {
-      nearMe.removeAttribute("aria-busy");
-      // The position is used for this one look-up and kept nowhere.
-      showNear(position.coords.latitude, position.coords.longitude);
+    async (position) => {
+      setBusy("Looking for Safe Places");
+      try {
+        // The position is used for this one look-up and kept nowhere.
+        await showNear(position.coords.latitude, position.coords.longitude);
+      } finally {
+        setBusy(null);
+      }
     },
     (problem) => {
-      nearMe.removeAttribute("aria-busy");
+      setBusy(null);
       const words = problem.code === problem.PERMISSION_DENIED
         ? ["We are not allowed to see where you are.", "Type a town or postcode instead."]
         : ["We could not find where you are.", "Try again, or type a town or postcode."];
-      setStatus(status, ...words);
+      say(nearStatus, ...words);
       townInput.focus();
     },
     { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 },
   );
+}
+
+// A typed postcode or district, as its district: "cv34 4ab" and "CV34" -> "CV34".
+const POSTCODE_OR_DISTRICT = /^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})?$/;
+
+// With no signal: a postcode's district from the saved district table (a full
+// postcode a Safe Place has is found exactly in the list); then the list's towns.
+function placesOffline(list, districts, typed) {
+  const fromList = list ? placesFromList(list, typed) : [];
+  const code = typed.toUpperCase().replace(/\s+/g, "").match(POSTCODE_OR_DISTRICT);
+  const centre = code && districts?.districts?.[code[1]];
+  const exactInList = fromList.some((place) => place.name.replace(/\s+/g, "") === code?.[0]);
+  if (!centre || exactInList) return fromList;
+  const [latitude, longitude] = centre;
+  return [{ name: code[1], area: "", match: "exact", latitude, longitude }];
 }
 
 // With no signal: the towns and postcodes of the saved list.
@@ -97,9 +182,13 @@ function placeLabel(place) {
   return place.area ? `${place.name}, ${place.area}` : place.name;
 }
 
+function showNearPlace(place) {
+  return showNear(place.latitude, place.longitude, { where: place.name, status: searchStatus });
+}
+
 function offerChoices(question, places) {
   const buttons = places.map((place) =>
-    h("button", { type: "button", class: "button button-secondary", on: { click: () => showNear(place.latitude, place.longitude, place.name) } },
+    h("button", { type: "button", class: "button button-secondary", on: { click: () => showNearPlace(place) } },
       picture("pin"), h("span", { text: placeLabel(place) })));
   const heading = h("h2", { tabindex: "-1", text: question });
   choices.replaceChildren(heading, h("div", { class: "choice-buttons" }, buttons),
@@ -111,34 +200,38 @@ function offerChoices(question, places) {
 async function searchTown(typed) {
   results.hidden = true;
   choices.replaceChildren();
+  setStatus(nearStatus);
   if (typed.length < 2) {
-    setStatus(status, "Type the name of a town, or a postcode.");
+    say(searchStatus, "Type the name of a town, or a postcode.");
     townInput.focus();
     return;
   }
-  setStatus(status, "Looking for that place. Please wait.");
-  let places;
+  say(searchStatus, "Looking for that place. Please wait.");
+  loadResults();
+  let answer;
   try {
-    places = (await getJSON("/api/places", { params: { q: typed } })).places;
+    answer = await getJSON("/api/places", { params: { q: typed } });
   } catch (error) {
     if (error instanceof ApiError && error.status < 500) {
-      setStatus(status, error.message);
+      say(searchStatus, error.message);
       return;
     }
-    const list = await savedList();
-    places = list ? placesFromList(list, typed) : null;
-    if (!places) {
-      setStatus(status, "You have no signal. We cannot look up places now.");
+    const [list, districts] = await Promise.all([savedList(), savedDistricts()]);
+    answer = list || districts ? { places: placesOffline(list, districts, typed) } : null;
+    if (!answer) {
+      say(searchStatus, "You have no signal. We cannot look up places now.");
       return;
     }
   }
-  setStatus(status);
+  const { places, message } = answer;
+  setStatus(searchStatus);
   const exact = places.filter((place) => place.match === "exact");
   if (!places.length) {
-    setStatus(status, "We cannot find that place.", "Check the spelling and try again.");
+    // The server says why when it can ("We cannot find that postcode. …").
+    say(searchStatus, ...(message ? [message] : ["We cannot find that place.", "Check the spelling and try again."]));
     townInput.focus();
   } else if (exact.length === 1) {
-    showNear(exact[0].latitude, exact[0].longitude, exact[0].name);
+    showNearPlace(exact[0]);
   } else if (exact.length > 1) {
     offerChoices("Which place do you mean?", exact);
   } else if (places.length === 1) {
@@ -148,7 +241,6 @@ async function searchTown(typed) {
   }
 }
 
-addSpeakButtons(document.querySelector("main"));
 nearMe.addEventListener("click", findMe);
 townForm.addEventListener("submit", (event) => {
   event.preventDefault();

@@ -1,9 +1,15 @@
-// What every screen does: the call bar's numbers, the service worker, the saved list.
+// What every screen does: the call bar's numbers, "Read this page to me" and the blocks'
+// "Read this to me", the service worker, the saved list.
 import { fillHelpLinks, freshContacts, savedContacts } from "./help-numbers.js";
 import { refreshSavedList, savedList, showSavedNote } from "./saved-list.js";
+import { addSpeakButtons, readPageButton } from "./speak.js";
 
 fillHelpLinks(savedContacts());
 freshContacts().then((contacts) => fillHelpLinks(contacts));
+
+const main = document.querySelector("main");
+readPageButton(document.querySelector("[data-read-page] .speak"), main);
+addSpeakButtons(main);
 
 if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {

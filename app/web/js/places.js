@@ -1,5 +1,6 @@
 // How a place is shown in words and pictures, on the results list and the venue page.
 import { h, picture } from "./dom.js";
+import { readable } from "./speak.js";
 
 const CATEGORY_PICTURES = {
   library: "library", shop: "shop", cafe: "cafe", pharmacy: "pharmacy",
@@ -57,9 +58,15 @@ export function directionsUrl(venue) {
   return `https://www.google.com/maps/dir/?api=1&destination=${encodeURIComponent(destination)}&travelmode=walking`;
 }
 
+// A box to notice: a picture, its sentences (or elements), and "Read this to me".
+export function notice(pictureName, ...words) {
+  const said = h("div", { class: "notice-words" },
+    words.map((word) => (typeof word === "string" ? h("p", { text: word }) : word)));
+  return readable(h("div", { class: "notice" }, picture(pictureName, 48), said), said);
+}
+
 export function sampleNotice() {
-  return h("p", { class: "notice" }, picture("warning", 48),
-    h("span", { text: "These places are examples for testing. They are not real Safe Places." }));
+  return notice("warning", "These places are examples for testing. They are not real Safe Places.");
 }
 
 export function line(pictureName, words) {

@@ -1,7 +1,11 @@
-// Report a crime: the numbers this council set (GET /api/help), each with when to call.
-// The page already shows the built-in ones, for when the phone has no signal.
+// Report a crime: the numbers this council set (GET /api/help), each with when to call,
+// and help for people who cannot hear or speak on the phone (js/no-voice.js). The page
+// already shows the built-in ones, for when the phone has no signal. "Leave this page"
+// is js/quick-exit.js.
 import { h, idea, paragraphs } from "./dom.js";
 import { freshContacts, telHref } from "./help-numbers.js";
+import { showNoVoice } from "./no-voice.js";
+import { setUpQuickExit } from "./quick-exit.js";
 import { addSpeakButtons } from "./speak.js";
 
 const PICTURES = ["police-light", "police-officer", "secret"];
@@ -15,8 +19,10 @@ function contactBlock(contact, index) {
       h("span", { text: `Call ${contact.number}` })));
 }
 
+setUpQuickExit();
 addSpeakButtons(document.querySelector("main"));
 freshContacts().then((list) => {
   contacts.replaceChildren(...list.map(contactBlock));
   addSpeakButtons(contacts);
 });
+showNoVoice(document, addSpeakButtons);

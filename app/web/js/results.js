@@ -1,66 +1,130 @@
-// The results list: the nearest open Safe Place at the top, then the rest, nearest first.
-// If nothing open is within a short walk (NEARBY_MINUTES), we say so and offer 101.
-import { NEARBY_MINUTES } from "./constants.js";
+// The results, answer first: the place to go on top, then the other places by whether
+// they are open ("Also open now", "Opening times not known", "Closed now"), nearest
+// first. The place to go is the nearest place open now that is still open when the
+// person gets there (js/places.js bestOpen). When it is more than a short walk away
+// (`nearby`, from the server or js/distance.js), its card says how far, with 999 and
+// 101 beside it; when nothing is open, a box says so. Then, in both cases, help for
+// people who cannot hear or speak on the phone. Every card and box can be read aloud.
+// The answer is brought into view and focused.
+//
+// Not here: finding the places (js/home.js asks the server, or uses the saved list).
 import { h, buttonLink, picture } from "./dom.js";
-import { fillHelpLinks, savedContacts } from "./help-numbers.js";
-import { telHref } from "./help-numbers.js";
+import { savedContacts, savedNoVoiceContacts, telHref } from "./help-numbers.js";
+import { noVoiceHelp } from "./no-voice.js";
 import {
-  directionsUrl, line, openingPicture, openingWords, openWhenYouArrive, placePicture, sampleNotice, walkWords,
+  directionsUrl, line, notice, openingPicture, openingWords, openWhenYouArrive, placePicture, sampleNotice, walkWords,
 } from "./places.js";
 import { savedOnWords } from "./opening.js";
+import { addSpeakButtons, readable } from "./speak.js";
 
-function placeCard(venue, best = false) {
-  return h("li", { class: best ? "place place-best" : "place" },
-    best ? h("p", { class: "place-best-label", text: "Nearest open Safe Place" }) : null,
-    h("a", { class: "place-link", href: `/venues/${venue.id}` },
-      placePicture(venue, "place-pic"),
-      h("span", {},
-        h("span", { class: "place-name", text: venue.name }),
-        line("walk", walkWords(venue)),
-        line(openingPicture(venue), openingWords(venue)),
-        venue.open_now === true && !openWhenYouArrive(venue)
-          ? line("warning", "It may close before you get there.") : null)),
-    best ? h("div", { class: "place-actions" },
+function placeLink(venue) {
+  return h("a", { class: "place-link", href: `/venues/${venue.id}` },
+    placePicture(venue, "place-pic"),
+    h("span", {},
+      h("span", { class: "place-name", text: venue.name }),
+      line("walk", walkWords(venue)),
+      line(openingPicture(venue), openingWords(venue)),
+      venue.open_now === true && !openWhenYouArrive(venue)
+        ? line("warning", "It may close before you get there.") : null));
+}
+
+function placeCard(venue) {
+  return readable(h("li", { class: "place" }, placeLink(venue)));
+}
+
+// What to do instead: 999 in danger, 101 for help, the council's numbers.
+function helpNowWords() {
+  const [emergency, police] = savedContacts();
+  return [
+    h("p", { text: `If you are in danger now, call ${emergency.number}.` }),
+    h("p", { text: `You can call the police on ${police.number} for help.` }),
+  ];
+}
+
+// 999 and 101 side by side, in the call bar's order, so the same button is in the same
+// place; marked like the call bar's, for js/help-numbers.js fillHelpLinks.
+function helpNowCalls() {
+  const [emergency, police] = savedContacts();
+  return h("div", { class: "help-now-calls" },
+    callLink(0, "emergency", "police-light", emergency.number),
+    callLink(1, "police", "police-officer", police.number));
+}
+
+function callLink(index, kind, pictureName, number) {
+  return h("a", { class: `call call-${kind}`, href: telHref(number), "data-help": String(index) },
+    picture(pictureName), h("span", {}, "Call ", h("span", { "data-help-number": "", text: number })));
+}
+
+function howFar(venue) {
+  return venue.walking_minutes === null || venue.walking_minutes === undefined
+    ? `${Math.round(venue.distance_m / 1000)} km away`
+    : `${venue.walking_minutes} minutes walk`;
+}
+
+// The top card. Near: "Nearest open Safe Place", with directions and its phone.
+// Further than a short walk: how far, and 999 and 101 beside it.
+function placeToGo(venue, { nearerOpen }) {
+  const near = venue.nearby === true;
+  // Past a nearer place that closes before you could get there, it is not "the nearest open".
+  const label = near ? "Nearest open Safe Place"
+    : `The nearest ${nearerOpen ? "place still open when you get there" : "open Safe Place"} is ${howFar(venue)}.`;
+  return readable(h("div", { class: near ? "place place-best" : "place place-best place-far", id: "place-to-go" },
+    h("p", { class: "place-best-label", text: label }),
+    placeLink(venue),
+    h("div", { class: "place-actions" },
       buttonLink(directionsUrl(venue), "Get directions", "map", "button-primary"),
-      venue.phone ? buttonLink(telHref(venue.phone), `Call ${venue.name}`, "phone") : null) : null);
+      venue.phone ? buttonLink(telHref(venue.phone), `Call ${venue.name}`, "phone") : null),
+    near ? null : h("div", { class: "help-now" }, helpNowWords(), helpNowCalls())));
 }
 
-function nothingOpenNearby() {
-  const box = h("div", { class: "notice notice-strong" }, picture("closed", 48),
-    h("div", {},
-      h("p", { text: `No Safe Place is open within a ${NEARBY_MINUTES} minute walk.` }),
-      h("p", { text: "You can call the police on 101 for help." }),
-      h("a", { class: "button button-primary button-big", href: "tel:101", "data-help": "1" },
-        picture("police-officer", 48), h("span", {}, "Call ", h("span", { "data-help-number": "", text: "101" }))),
-      h("p", { text: "If you are in danger now, call 999." })));
-  fillHelpLinks(savedContacts(), box);
-  return box;
+// The calls take the box's whole width: beside the picture they would not fit a phone.
+function nothingOpen() {
+  return readable(h("div", { class: "notice notice-strong nothing-open" }, picture("closed", 48),
+    h("div", { class: "notice-words" }, h("p", { class: "nothing-open-words", text: "No Safe Place is open now." }), helpNowWords()),
+    helpNowCalls()));
 }
 
-// `found`: {venues, nearestOpen}. `where`: words for the heading, or null for "you".
-export function renderResults(section, found, { where = null, savedAt = null } = {}) {
+function group(title, venues) {
+  if (!venues.length) return [];
+  return [h("h3", { text: title }), h("ol", { class: "places" }, venues.map(placeCard))];
+}
+
+// `found`: {venues, nearestOpen}, as the server (or the saved list) gives them.
+// `where`: words for the heading, or null for "you". `areaWords`: sentences saying the
+// place is outside the scheme's area, or null.
+export function renderResults(section, found, { where = null, savedAt = null, areaWords = null } = {}) {
   const { venues, nearestOpen } = found;
   const heading = section.querySelector("h2");
   heading.textContent = where ? `Safe Places near ${where}` : "Safe Places near you";
-  const body = section.querySelector("#results-body");
   const parts = [];
-  if (savedAt) {
-    parts.push(h("p", { class: "notice" }, picture("signal", 48), h("span", {},
-      h("span", { text: "You have no signal, or it is weak. " }),
-      h("span", { text: `We used the list ${savedOnWords(savedAt).replace("Saved", "saved")}` }))));
-  }
-  if (venues.some((venue) => venue.sample) || nearestOpen?.sample) parts.push(sampleNotice());
-  if (!venues.length) {
+  // Far from every Safe Place: js/home.js says so, with the scheme's area.
+  if (areaWords?.length) parts.push(notice("map", ...areaWords));
+  if (!venues.length && !nearestOpen) {
     parts.push(h("p", { text: "We could not find any Safe Places." }));
   } else {
-    if (!nearestOpen?.nearby) parts.push(nothingOpenNearby());
     const rest = venues.filter((venue) => venue.id !== nearestOpen?.id);
-    parts.push(h("ol", { class: "places" },
-      // Too far to walk is not "the place to go": then it is one of the list.
-      nearestOpen?.nearby ? placeCard(nearestOpen, true) : null,
-      (nearestOpen?.nearby ? rest : venues).map((venue) => placeCard(venue))));
+    const nearerOpen = rest.some((venue) => venue.open_now === true && venue.distance_m < nearestOpen?.distance_m);
+    parts.push(nearestOpen ? placeToGo(nearestOpen, { nearerOpen }) : nothingOpen());
+    if (savedAt) parts.push(notice("signal", "You have no signal, or it is weak.", `We used the list ${savedOnWords(savedAt).replace("Saved", "saved")}`));
+    // Not a short walk: 999 and 101 are on the card or in the box; after them, help
+    // for someone who cannot hear or speak on the phone (js/no-voice.js).
+    if (!nearestOpen?.nearby) parts.push(noVoiceHelp(savedNoVoiceContacts(), 3));
+    if (venues.some((venue) => venue.sample) || nearestOpen?.sample) parts.push(sampleNotice());
+    parts.push(
+      ...group("Also open now", rest.filter((venue) => venue.open_now === true)),
+      ...group("Opening times not known", rest.filter((venue) => venue.open_now !== true && venue.open_now !== false)),
+      ...group("Closed now", rest.filter((venue) => venue.open_now === false)));
   }
+  const body = section.querySelector("#results-body");
   body.replaceChildren(...parts);
+  addSpeakButtons(body);
   section.hidden = false;
-  heading.focus();
+  showAnswer(section, heading);
+}
+
+// The answer in view, at the top of the screen below the call bar (html's
+// scroll-padding-top), and focused, so a screen reader reads it next.
+function showAnswer(section, heading) {
+  heading.focus({ preventScroll: true });
+  section.scrollIntoView({ block: "start", behavior: "instant" });
 }

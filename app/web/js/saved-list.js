@@ -6,6 +6,9 @@ import { savedOnWords } from "./opening.js";
 
 const CACHE = "safe-places-saved";
 const LIST_KEY = "/saved/venues.json";
+// The centre of every GB postcode district (GET /api/places/districts: 25 KB gzipped),
+// kept beside the list so a typed district ("CV34") is found with no signal.
+const DISTRICTS_KEY = "/saved/districts.json";
 const REFRESH_MS = 60 * 60 * 1000;
 // The list is bigger than an answer about one place: allow it longer.
 const LIST_TIMEOUT_MS = 30000;
@@ -35,11 +38,25 @@ export async function refreshSavedList({ force = false } = {}) {
     const list = await getJSON("/api/venues/offline", { timeoutMs: LIST_TIMEOUT_MS });
     const fresh = { ...list, saved_at: Date.now() };
     await writeSaved(LIST_KEY, fresh);
+    refreshDistricts(); // after the list, in the background: never part of the first view
     document.dispatchEvent(new CustomEvent("safe-places:list-saved", { detail: fresh }));
     return fresh;
   } catch {
     return saved; // no signal: keep what we have
   }
+}
+
+async function refreshDistricts() {
+  try {
+    await writeSaved(DISTRICTS_KEY, await getJSON("/api/places/districts", { timeoutMs: LIST_TIMEOUT_MS }));
+  } catch {
+    // no signal: keep what we have
+  }
+}
+
+// {attribution, districts: {"CV34": [latitude, longitude], …}} or null.
+export function savedDistricts() {
+  return readSaved(DISTRICTS_KEY).catch(() => null);
 }
 
 // One venue's full page, kept once seen, for opening it again with no signal.

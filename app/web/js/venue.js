@@ -5,7 +5,7 @@ import { ApiError, getJSON } from "./api.js";
 import { buttonLink, h, idea, paragraphs, picture, setStatus } from "./dom.js";
 import { telHref } from "./help-numbers.js";
 import { dateWords, openingFromSpans, savedOnWords } from "./opening.js";
-import { directionsUrl, openingPicture, openingWords, photoUrl, sampleNotice } from "./places.js";
+import { directionsUrl, notice, openingPicture, openingWords, photoUrl, sampleNotice } from "./places.js";
 import { refreshSavedList, savedList, savedVenue, saveVenue } from "./saved-list.js";
 import { addSpeakButtons } from "./speak.js";
 
@@ -37,13 +37,25 @@ function accessSentences({ step_free, accessible_toilet, quiet_space }) {
   return said.length ? said : ["We do not know about steps, toilets or quiet places yet."];
 }
 
+// What the person came for comes first: is it open, and the way there. A closed place
+// offers the way to one that is open. The photo, and notices, come after.
+function openAndWayThere(venue) {
+  const closed = venue.open_now === false;
+  return [
+    idea(openingPicture(venue), h("h2", { text: "Is it open now?" }), ...paragraphs(openingWords(venue))),
+    h("div", { class: "actions" },
+      closed ? buttonLink("/#near", "Find a place that is open now", "pin", "button-primary") : null,
+      buttonLink(directionsUrl(venue), "Get directions", "map", closed ? "button-secondary" : "button-primary button-big"),
+      venue.phone ? buttonLink(telHref(venue.phone), `Call ${venue.phone}`, "phone", "button-secondary") : null),
+  ];
+}
+
 function blocks(venue) {
-  const parts = [];
-  if (venue.sample) parts.push(sampleNotice());
+  const parts = openAndWayThere(venue);
+  parts.push(h("p", { class: "venue-kind", text: `${venue.kind} in ${venue.town}` }));
   if (venue.savedAt) {
-    parts.push(h("p", { class: "notice" }, picture("signal", 48), h("span", {},
-      h("span", { text: "You have no signal, or it is weak. " }),
-      h("span", { text: `${venue.fromList ? "We used the list" : "This page was"} ${savedOnWords(venue.savedAt).replace("Saved", "saved")}` }))));
+    parts.push(notice("signal", "You have no signal, or it is weak.",
+      `${venue.fromList ? "We used the list" : "This page was"} ${savedOnWords(venue.savedAt).replace("Saved", "saved")}`));
   }
   const photo = photoUrl(venue.photo);
   if (photo) {
@@ -51,10 +63,7 @@ function blocks(venue) {
     image.addEventListener("error", () => image.parentElement.remove(), { once: true });
     parts.push(h("figure", { class: "entrance" }, image));
   }
-  parts.push(idea(openingPicture(venue), h("h2", { text: "Is it open now?" }), ...paragraphs(openingWords(venue))));
-  parts.push(h("div", { class: "actions" },
-    buttonLink(directionsUrl(venue), "Get directions", "map", "button-primary button-big"),
-    venue.phone ? buttonLink(telHref(venue.phone), `Call ${venue.phone}`, "phone", "button-secondary") : null));
+  if (venue.sample) parts.push(sampleNotice());
   parts.push(idea("pin", h("h2", { text: "Where it is" }),
     h("p", {}, venue.address, h("br"), venue.town, h("br"), venue.postcode)));
   if (venue.easy_read_sentences?.length) {
@@ -88,23 +97,23 @@ function blocks(venue) {
 function show(venue) {
   document.title = `${venue.name} - Safe Places`;
   document.getElementById("venue-name").textContent = venue.name;
-  document.getElementById("venue-kind").textContent = `${venue.kind} in ${venue.town}`;
   document.getElementById("venue-body").replaceChildren(...blocks(venue));
   addSpeakButtons(article);
   setStatus(status);
   article.hidden = false;
 }
 
+// With no signal: the page kept when it was last seen, or the saved list's entry. Open
+// now is worked out again from the list's times, so a kept page never says "Open now"
+// because it was open when it was kept.
 async function fromThePhone() {
   const kept = await savedVenue(venueId);
-  if (kept) return { ...kept, savedAt: kept.saved_at };
-  const list = (await savedList()) ?? (await refreshSavedList());
+  const list = (await savedList()) ?? (kept ? null : await refreshSavedList());
   const listed = list?.venues.find((venue) => String(venue.id) === venueId);
+  const opening = listed ? openingFromSpans(listed, Date.now(), list) : null;
+  if (kept) return { ...kept, ...(opening ?? { open_now: null, opening_status: null }), savedAt: kept.saved_at };
   if (!listed) return null;
-  return {
-    ...listed, ...openingFromSpans(listed, Date.now(), list),
-    when_you_arrive: list.when_you_arrive, savedAt: list.saved_at, fromList: true,
-  };
+  return { ...listed, ...opening, when_you_arrive: list.when_you_arrive, savedAt: list.saved_at, fromList: true };
 }
 
 async function load() {

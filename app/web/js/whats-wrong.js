@@ -1,9 +1,12 @@
-// "What is wrong?": each answer's repeated steps (danger: 999; go to a Safe Place;
-// what to say there; your help card) are written once here and put where marked.
+// "What is wrong?": each answer's repeated steps (danger: 999, or help without a voice
+// call; go to a Safe Place; what to say there; your help card, and a text to your
+// person) are written once here and put where marked.
 import { loadCard } from "./card-store.js";
 import { buttonLink, h, idea, paragraphs } from "./dom.js";
 import { fillHelpLinks, savedContacts, telHref } from "./help-numbers.js";
+import { showNoVoice } from "./no-voice.js";
 import { addSpeakButtons, speakButton } from "./speak.js";
+import { tellMyPerson } from "./tell-my-person.js";
 
 const card = loadCard();
 
@@ -11,7 +14,8 @@ function danger() {
   const call = h("a", { class: "button button-emergency", href: "tel:999", "data-help": "0" },
     h("img", { src: "/icons/phone.svg", alt: "", width: 40, height: 40 }),
     h("span", {}, "Call ", h("span", { "data-help-number": "", text: "999" })));
-  return idea("police-light", ...paragraphs("Are you in danger now?", "Call 999 now."), call);
+  return idea("police-light", ...paragraphs("Are you in danger now?", "Call 999 now."), call,
+    buttonLink("#no-voice", "I cannot hear or speak on the phone", "deaf", "button-plain"));
 }
 
 function go() {
@@ -31,7 +35,7 @@ function helpCard() {
     ? buttonLink(telHref(card.number), `Call ${card.contact || card.number}`, "phone", "button-secondary")
     : null;
   return idea("help-card", ...paragraphs("Show staff your help card."),
-    buttonLink("/help-card", "My help card", "help-card", "button-secondary"), call);
+    buttonLink("/help-card", "My help card", "help-card", "button-secondary"), call, tellMyPerson(card));
 }
 
 for (const slot of document.querySelectorAll("[data-danger]")) slot.replaceWith(danger());
@@ -40,6 +44,7 @@ for (const slot of document.querySelectorAll("[data-say]")) slot.replaceWith(say
 for (const slot of document.querySelectorAll("[data-card]")) slot.replaceWith(helpCard());
 fillHelpLinks(savedContacts());
 addSpeakButtons(document.querySelector("main"));
+showNoVoice(document, addSpeakButtons);
 
 // Show only the chosen answer, and move focus to it, so a screen reader reads it next.
 // (Without this script, :target still shows the answer, below the pictures.)
