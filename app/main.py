@@ -19,9 +19,11 @@ from app.http.headers import SecurityHeaders
 from app.people.sign_in import SignInThrottle
 from app.routers import (
     accounts,
+    applications,
     area,
     auth,
     contacts,
+    coverage,
     easy_read_check,
     health,
     listings,
@@ -31,8 +33,12 @@ from app.routers import (
     pages,
     photos,
     places,
+    posters,
+    problem_reports,
     public_venues,
+    reports,
     venue_files,
+    visits,
 )
 from app.routers.api_docs import add_docs
 from app.venues.catalogue import Catalogue
@@ -121,6 +127,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(area.router)
     app.include_router(contacts.router)
     app.include_router(open_referral.router)
+    # Running the scheme (issue 12).
+    app.include_router(applications.router)
+    app.include_router(visits.router)
+    app.include_router(reports.router)
+    app.include_router(coverage.router)
+    app.include_router(problem_reports.router)
+    app.include_router(posters.router)
     # Last: the web app's pages must never shadow an API route.
     app.include_router(pages.router)
     return app

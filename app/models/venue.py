@@ -87,6 +87,8 @@ class Venue(VenueFields, table=True):
     # Withdrawn venues are kept (with their history) but never shown.
     active: bool = Field(default=True, index=True)
     last_checked: date | None = None
+    # The last day its staff (or an officer) said everything is still right (migration 0008).
+    last_confirmed: date | None = None
     # Closed (whatever the hours say) until this day, when it opens as usual again.
     closed_until: date | None = None
     # Counts changes; the ETag, so two people editing at once cannot overwrite each other.
