@@ -50,6 +50,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/mixed_load.py
 	$(BIN)/python bench/catalogue_changes.py
 	$(BIN)/python bench/postcodes.py
+	$(BIN)/python bench/coverage.py
 	$(BIN)/python bench/lighthouse.py
 
 clean:

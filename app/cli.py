@@ -3,10 +3,15 @@
 import getpass
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn, TimeRemainingColumn
+from rich.text import Text
 from sqlalchemy import Engine, inspect, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
@@ -18,7 +23,8 @@ from app.gazetteer.place_names import Gazetteer
 from app.models import Role, Venue
 from app.people.account_records import AccountError, create_account
 from app.venues.exporting import ExportFormat, export_venues
-from app.venues.importing import ImportConflict, import_venue_file
+from app.venues.importing import CHECKING, ImportConflict, import_venue_file
+from app.venues.importing import Progress as ImportProgress
 from app.venues.venue_file import MAX_FILE_BYTES, VenueFileError
 
 cli = typer.Typer(
@@ -122,7 +128,8 @@ def import_command(
         migrate(engine)
     with Session(engine) as session:
         try:
-            summary = import_venue_file(session, data, dry_run=dry_run)
+            with _import_progress() as progress:
+                summary = import_venue_file(session, data, dry_run=dry_run, progress=progress)
         except VenueFileError as error:
             typer.echo(f"{path}: nothing was imported, because:", err=True)
             for problem in error.errors:
@@ -136,6 +143,47 @@ def import_command(
             typer.echo(f"{path}: {message}", err=True)
             raise typer.Exit(1) from None
     typer.echo(f"{path}: {summary}")
+
+
+class _Rate(ProgressColumn):
+    """Rows a second, once there is a rate to show."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.0f} rows a second" if speed and task.total else "")
+
+
+@contextmanager
+def _import_progress() -> Iterator[ImportProgress | None]:
+    """A progress bar on standard error when a person watches it (a terminal): rows
+    checked of the rows in the file, the rate and the time left, then the writing.
+    Nothing when standard error is a pipe or a file: logs and scripts stay plain."""
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield None
+        return
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[counts]}"),
+        _Rate(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
+        tasks = {}
+
+        def report(stage: str, done: int, total: int) -> None:
+            checking = stage == CHECKING
+            counts = f"{done:,} of {total:,} rows" if checking else ""
+            if stage not in tasks:
+                words = "Checking the rows" if checking else "Writing to the database"
+                # Writing has no steps to count: its bar moves to and fro until it is done.
+                tasks[stage] = bar.add_task(words, total=total if checking else None, counts=counts)
+            bar.update(tasks[stage], completed=done, counts=counts)
+            if not checking and done == total:
+                bar.update(tasks[stage], total=1, completed=1)
+
+        yield report
 
 
 def _venue_file(path: Path) -> bytes:

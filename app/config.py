@@ -116,6 +116,10 @@ class Settings(BaseSettings):
     # X-Forwarded-For, whose request it passes on (the sign-in limits count by
     # address). Empty: trust none, so every address is the connection's own.
     trusted_proxies: list[IPvAnyNetwork] = Field(default_factory=list)
+    # A venue joins the scheme only with at least this many trained staff (issue 12).
+    min_trained_staff: int = Field(default=2, ge=0, le=100)
+    # Venue staff are asked to say their listing is still right this often (issue 12).
+    confirm_every_months: int = Field(default=3, ge=1, le=24)
 
     @model_validator(mode="after")
     def _secret_key_outside_development(self) -> "Settings":

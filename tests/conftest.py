@@ -29,11 +29,16 @@ from app.main import create_app
 from app.models import (
     Account,
     AccountVenue,
+    Application,
     CatalogueState,
     Photo,
+    ProblemReport,
+    PublicPost,
     SignInAttempt,
     Venue,
     VenueChange,
+    VenueVetting,
+    Visit,
 )
 from app.venues.importing import import_venue_file
 
@@ -166,7 +171,10 @@ def engine(database_url: str) -> Iterator[Engine]:
     """A migrated database with no venues, shared by the tests of one backend."""
     engine = make_engine(database_url)
     with Session(engine) as session:
-        for table in (Photo, VenueChange, AccountVenue, Account, Venue, SignInAttempt):
+        for table in (
+            *(Application, Visit, ProblemReport, VenueVetting, PublicPost),
+            *(Photo, VenueChange, AccountVenue, Account, Venue, SignInAttempt),
+        ):
             session.execute(delete(table))
         session.execute(update(CatalogueState).values(revision=0))
         session.commit()

@@ -129,6 +129,10 @@ def call(site: Site, route: str, headers: dict[str, str]):
     if route == "import a venue file":
         file = HEADER + venue_row("A-1", 52.28, -1.58, phone="01632 960222")
         return client.post("/api/venues/import", headers=headers, content=file)
+    if route == "page through the venues":
+        return client.get("/api/venues/editable/page?sort=last_checked&per_page=5", headers=headers)
+    if route == "list venues due a check":
+        return client.get("/api/venues/unchecked", headers=headers)
     if route == "export the venues":
         return client.get("/api/venues/export?format=openreferral", headers=headers)
     if route == "add an account":
@@ -165,6 +169,8 @@ MATRIX = {
     "put up a photo": (401, 200, 403, 200, 401, 401),
     "import a venue file": (401, 403, 403, 200, 401, 401),
     "export the venues": (401, 403, 403, 200, 401, 401),
+    "page through the venues": (401, 200, 200, 200, 401, 401),
+    "list venues due a check": (401, 403, 403, 200, 401, 401),
     "add an account": (401, 403, 403, 201, 401, 401),
     "change an account": (401, 403, 403, 200, 401, 401),
     "reset a password": (401, 403, 403, 200, 401, 401),

@@ -290,8 +290,14 @@ def test_officer_sees_withdrawn_closed_and_unchecked_venues(page, staff_site: St
     sign_in(page, OFFICER)
     page.wait_for_url("**/staff/venues")
     page.locator(".card").first.wait_for()
+    # A page shows 20 venues: find it first.
+    page.get_by_label("Search by name, ref or town").fill("sample-0007")
+    page.get_by_text("Showing 1 of").wait_for()
     card = page.locator(".card").filter(has_text="SAMPLE-0007")
     assert card.get_by_text("Withdrawn", exact=True).is_visible()
+    page.get_by_label("Search by name, ref or town").fill("")
+    page.locator(".card").nth(1).wait_for()
+    # Never checked, but added today: no sample venue is due a check (issue 12).
     page.get_by_label("Only venues not checked for 12 months").check()
     page.get_by_text(f"Showing {len(unchecked)} of").wait_for()
 

@@ -17,6 +17,7 @@ from app.config import DEFAULT_HELP_CONTACTS, DEFAULT_NO_VOICE_CONTACTS
 from app.easy_read.rules import MAX_WORDS
 from app.hours.words import DAY_NAMES
 from app.models.account import PasswordChange
+from app.models.scheme import VISIT_OUTCOME_WORDS, VISIT_REASON_WORDS
 from app.models.venue import CATEGORY_WORDS, Category
 from app.venues import geo
 from app.venues.edits import CHECK_EVERY_MONTHS, MAX_CLOSURE_DAYS, RESTORABLE
@@ -49,6 +50,8 @@ PYTHON_VALUES: dict[str, Any] = {
     ),
     "DEFAULT_HELP_CONTACTS": [contact.model_dump() for contact in DEFAULT_HELP_CONTACTS],
     "DEFAULT_NO_VOICE_CONTACTS": [contact.model_dump() for contact in DEFAULT_NO_VOICE_CONTACTS],
+    "VISIT_REASON_WORDS": {each.value: words for each, words in VISIT_REASON_WORDS.items()},
+    "VISIT_OUTCOME_WORDS": {each.value: words for each, words in VISIT_OUTCOME_WORDS.items()},
 }
 # Rules the browser is sent another way (/api/me's editable_fields), never copied.
 SENT_BY_THE_API = {

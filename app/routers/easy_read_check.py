@@ -17,9 +17,17 @@ class TextToCheck(BaseModel):
 
 class EasyReadAdvice(BaseModel):
     ok: bool
-    problems: list[str] = Field(description="What to change, in plain words. Empty when ok.")
+    problems: list[str] = Field(
+        description="What to change, one line per problem, in plain words. Empty when ok."
+    )
     reading_ease: float | None = Field(
-        description="Flesch reading ease (70 or more is easy read); null under 20 words."
+        description="Flesch reading ease, for information only: no rule uses it, and the "
+        "advice never gives a score. Null under 20 words."
+    )
+    hard_words: list[str] = Field(
+        default_factory=list,
+        description="Each hard word once, as written: rare in English for its length, "
+        "and not a name or one of the scheme's own words (Safe Place, 101, BSL …).",
     )
 
 
@@ -28,5 +36,8 @@ def check(body: TextToCheck) -> EasyReadAdvice:
     """Is this text easy read? The same rules a save of a venue's easy_read uses."""
     verdict = check_easy_read(body.text)
     return EasyReadAdvice(
-        ok=verdict.ok, problems=verdict.problems, reading_ease=verdict.reading_ease
+        ok=verdict.ok,
+        problems=verdict.problems,
+        reading_ease=verdict.reading_ease,
+        hard_words=verdict.hard_words,
     )

@@ -5,11 +5,10 @@ Routes only: the rules of a change are `app.venues.edits` (the one write path) a
 one worker thread.
 """
 
-from datetime import timedelta
+import math
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
-from sqlalchemy import or_
 from sqlmodel import col, select
 
 from app.deps import (
@@ -18,9 +17,9 @@ from app.deps import (
     NowDep,
     OfficerOnly,
     SessionDep,
+    SettingsDep,
     VenueId,
 )
-from app.hours import LONDON
 from app.http.errors import error_responses
 from app.models import Account, AccountVenue, Role, Venue, VenueChange
 from app.models.account import MAX_ID
@@ -28,6 +27,23 @@ from app.models.history import VenueChangePublic
 from app.models.venue import ListingSummary, VenueCreate, VenueEasyRead, VenuePatch
 from app.routers.writes import WRITE_ERRORS, VenueWriter, venue_answer
 from app.venues.edits import CHECK_EVERY_MONTHS, CheckedToday, FieldChanges, Restore, SetValues
+from app.venues.listing_pages import (
+    MAX_MONTHS,
+    MAX_PAGE,
+    MAX_PER_PAGE,
+    MAX_SEARCH,
+    PER_PAGE,
+    ListFilters,
+    ListOrder,
+    ListSort,
+    SortOrder,
+    VenueListPage,
+    clock,
+    list_line,
+    months_before,
+    not_done_since,
+    venue_page,
+)
 from app.venues.page import venue_easy_read
 
 router = APIRouter(prefix="/api/venues", tags=["listings"])
@@ -119,14 +135,12 @@ def unchecked_venues(
         int, Query(ge=1, le=60, description="Not checked for this long.")
     ] = CHECK_EVERY_MONTHS,
 ) -> list[VenueEasyRead]:
-    """Active venues not checked for a year (or never), oldest check first (officers)."""
-    cutoff = (now.astimezone(LONDON) - timedelta(days=round(months * 365.25 / 12))).date()
+    """Active venues not checked for a year, oldest check first (officers). A venue never
+    checked counts from the day it was added: one added today is not due."""
     stale = session.exec(
         select(Venue)
-        .where(
-            Venue.active, or_(col(Venue.last_checked).is_(None), col(Venue.last_checked) < cutoff)
-        )
-        .order_by(col(Venue.last_checked).asc().nulls_first(), col(Venue.ref))
+        .where(Venue.active, not_done_since(Venue.last_checked, months_before(now, months)))
+        .order_by(clock(Venue.last_checked).asc(), col(Venue.ref))
     ).all()
     return [venue_easy_read(venue, now) for venue in stale]
 
@@ -140,3 +154,49 @@ def editable_venues(session: SessionDep, account: CurrentAccount) -> list[Listin
     return [
         ListingSummary.model_validate(venue, from_attributes=True) for venue in session.exec(query)
     ]
+
+
+Months = Annotated[int | None, Query(ge=1, le=MAX_MONTHS)]
+
+
+@router.get(
+    "/editable/page",
+    response_model=VenueListPage,
+    responses=error_responses(401, 403, 422),
+)
+def editable_venues_page(
+    session: SessionDep,
+    account: CurrentAccount,
+    now: NowDep,
+    settings: SettingsDep,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="1 is the first page.")] = 1,
+    per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = PER_PAGE,
+    sort: ListSort = ListSort.name,
+    order: SortOrder = SortOrder.asc,
+    search: Annotated[
+        str | None, Query(max_length=MAX_SEARCH, description="Words in the name, ref or town.")
+    ] = None,
+    town: Annotated[str | None, Query(max_length=100, description="This town only.")] = None,
+    not_checked_months: Months = None,
+    not_confirmed_months: Months = None,
+    has_open_problems: Annotated[
+        bool | None, Query(description="Only venues with (true) or without (false) them.")
+    ] = None,
+) -> VenueListPage:
+    """The venues you may change, a page at a time, sorted and filtered: staff their own,
+    officers all. A venue never checked or confirmed counts from the day it was added."""
+    filters = ListFilters(search, town, not_checked_months, not_confirmed_months, has_open_problems)
+    rows, total, everything = venue_page(
+        session, account, now, filters, ListOrder(sort, order, page, per_page)
+    )
+    confirm_every = settings.confirm_every_months
+    return VenueListPage(
+        venues=[list_line(venue, problems, now, confirm_every) for venue, problems in rows],
+        total=total,
+        all_venues=everything,
+        page=page,
+        per_page=per_page,
+        pages=max(1, math.ceil(total / per_page)),
+        check_every_months=CHECK_EVERY_MONTHS,
+        confirm_every_months=confirm_every,
+    )

@@ -197,6 +197,17 @@ class CheckedToday:
         return {"last_checked": today}
 
 
+class Confirmed:
+    """Its staff (or an officer) say the listing is still right today: whoever may edit
+    the venue may say so. No field rule: `last_confirmed` is set by this alone."""
+
+    def permit(self, session: Session, account: Account, venue: Venue) -> None:
+        require_editor(session, account, venue)
+
+    def stage(self, session: Session, account: Account, venue: Venue, today: date) -> Values:
+        return {"last_confirmed": today}
+
+
 @dataclass(frozen=True, slots=True)
 class Restore:
     """A field put back to the value it had before one recorded change."""

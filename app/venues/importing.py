@@ -1,5 +1,10 @@
-"""Storing a checked venue file: all rows in one transaction, matched by ref."""
+"""Storing a checked venue file: all rows in one transaction, matched by ref.
 
+An import can tell how far it has got (`progress`), for the command line's progress
+bar: rows checked out of the rows in the file, then the writing.
+"""
+
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,6 +29,50 @@ class ImportSummary:
         if self.dry_run:
             return f"would import {counts}; nothing was written (dry run)"
         return f"imported {counts}"
+
+
+# progress(stage, done, total): stage "checking" with rows done of about `total` (the
+# file's lines less the header), then "writing" (0 of 1, then 1 of 1).
+Progress = Callable[[str, int, int], None]
+CHECKING, WRITING = "checking", "writing"
+# How often (rows) checking reports: often enough for a smooth bar, rarely enough to cost nothing.
+REPORT_EVERY = 500
+
+
+class _CountedLookups(Mapping[str, Any]):
+    """What is stored, by ref, counting look-ups by ref: read_venue_file looks up each
+    row's ref once as it checks the row, so the count is the rows checked so far."""
+
+    def __init__(self, stored: Mapping[str, Any], progress: Progress, total: int) -> None:
+        self._stored, self._progress, self._total = stored, progress, total
+        self.looked_up = 0
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.looked_up += 1
+        if self.looked_up % REPORT_EVERY == 0:
+            self._progress(CHECKING, min(self.looked_up, self._total), self._total)
+        return self._stored.get(key, default)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._stored[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._stored)
+
+    def __len__(self) -> int:
+        return len(self._stored)
+
+    def __bool__(self) -> bool:
+        return True  # counted even when nothing is stored yet (`stored or {}` keeps it)
+
+
+def _row_count(data: bytes | str) -> int:
+    """About how many rows: the lines after the header (a quoted line break counts twice)."""
+    if isinstance(data, bytes):
+        lines, ends_with_one = data.count(b"\n"), data.endswith(b"\n")
+    else:
+        lines, ends_with_one = data.count("\n"), data.endswith("\n")
+    return max(0, lines + (not ends_with_one) - 1)
 
 
 def _stored_rows(session: Session) -> dict[str, tuple[int, int, dict[str, Any]]]:
@@ -58,7 +107,12 @@ def _history(
 
 
 def import_venue_file(
-    session: Session, data: bytes | str, *, dry_run: bool = False, account: Account | None = None
+    session: Session,
+    data: bytes | str,
+    *,
+    dry_run: bool = False,
+    account: Account | None = None,
+    progress: Progress | None = None,
 ) -> ImportSummary:
     """Check the whole file, then add new refs and update changed ones, or change nothing.
 
@@ -69,7 +123,14 @@ def import_venue_file(
     file twice changes nothing (and no server reloads for it).
     """
     stored = _stored_rows(session)
-    rows = read_venue_file(data, {ref: columns for ref, (_, _, columns) in stored.items()})
+    columns: Mapping[str, Any] = {ref: columns for ref, (_, _, columns) in stored.items()}
+    if progress is not None:
+        total = _row_count(data)
+        progress(CHECKING, 0, total)
+        columns = _CountedLookups(columns, progress, total)
+    rows = read_venue_file(data, columns)
+    if progress is not None:
+        progress(CHECKING, len(rows), len(rows))
     now = utc_now()
     new_rows: list[dict[str, Any]] = []
     changed_rows: list[dict[str, Any]] = []
@@ -100,6 +161,8 @@ def import_venue_file(
     )
     if dry_run or not (new_rows or changed_rows):
         return summary
+    if progress is not None:
+        progress(WRITING, 0, 1)
     try:
         # Marked as written here, then stamped with the new revision: the revision
         # is taken last, as an edit takes it after locking its venue (no deadlock).
@@ -121,6 +184,8 @@ def import_venue_file(
     except Exception:
         session.rollback()
         raise
+    if progress is not None:
+        progress(WRITING, 1, 1)
     return summary
 
 

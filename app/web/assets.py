@@ -44,7 +44,14 @@ NOT_KEPT_OFFLINE = frozenset({"/icons/app-512.png", "/icons/app-maskable-512.png
 # The staff and officer screens need a sign-in and the network anyway: the phones of
 # the public never download them for offline use, and the service worker leaves them
 # (and every /api/ call) to the network. hours-grid.js is the staff hours form's pure part.
-STAFF_ONLY = ("/staff", "/js/staff-", "/js/officer-", "/js/hours-grid.js", "/css/staff")
+STAFF_ONLY = (
+    "/staff",
+    "/js/staff-",
+    "/js/officer-",
+    "/js/hours-grid.js",
+    "/css/staff",
+    "/css/coverage.css",
+)
 STAFF_PICTURES = frozenset(
     f"/icons/{name}.svg"
     for name in (
@@ -57,6 +64,8 @@ STAFF_PICTURES = frozenset(
         "key",
         "people",
         "put-back",
+        "bus",
+        "chart",
     )
 )
 VENUE_PAGE = "/venues/page"
@@ -73,6 +82,7 @@ PAGES = (
     Page("/whats-wrong", "whats-wrong.html", "What is wrong?", "whats-wrong.js"),
     Page("/report", "report.html", "Report a crime", "report.js", QUICK_EXIT_CSS),
     Page("/about", "about.html", "About this app", "about.js"),
+    Page("/join", "join.html", "Join the Safe Places scheme", "join.js", ("join.css",)),
     # Sent with status 404 for any address that is not a page (app/http/errors.py).
     Page(NOT_FOUND_PAGE, "not-found.html", "Page not found", "about.js"),
     # Staff and council officers keep the listings true (see STAFF_ONLY).
@@ -89,6 +99,42 @@ PAGES = (
     ),
     Page("/staff/accounts", "staff-accounts.html", "Accounts", "officer-accounts.js", STAFF_CSS),
     Page("/staff/files", "staff-files.html", "Import and export", "officer-files.js", STAFF_CSS),
+    Page("/staff/visit", "staff-visit.html", "Someone came to us", "staff-visit.js", STAFF_CSS),
+    Page(
+        "/staff/usage",
+        "staff-usage.html",
+        "Use of the scheme",
+        "officer-usage.js",
+        (*STAFF_CSS, "staff-usage.css"),
+    ),
+    Page(
+        "/staff/problems",
+        "staff-problems.html",
+        "Problems people reported",
+        "officer-problems.js",
+        STAFF_CSS,
+    ),
+    Page(
+        "/staff/applications",
+        "staff-applications.html",
+        "Applications to join",
+        "officer-applications.js",
+        STAFF_CSS,
+    ),
+    Page(
+        "/staff/coverage",
+        "staff-coverage.html",
+        "Gaps in cover",
+        "officer-coverage.js",
+        (*STAFF_CSS, "coverage.css"),
+    ),
+    Page(
+        "/staff/poster",
+        "staff-poster.html",
+        "Window poster",
+        "staff-poster.js",
+        (*STAFF_CSS, "poster.css"),
+    ),
 )
 # The pages every footer links to, in this order.
 FOOTER = ("/", "/whats-wrong", "/help-card", "/report", "/about")

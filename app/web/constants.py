@@ -22,6 +22,7 @@ from app.config import DEFAULT_HELP_CONTACTS, DEFAULT_NO_VOICE_CONTACTS
 from app.easy_read.rules import MAX_WORDS
 from app.hours.words import DAY_NAMES
 from app.models.account import PasswordChange
+from app.models.scheme import VISIT_OUTCOME_WORDS, VISIT_REASON_WORDS
 from app.models.venue import CATEGORY_WORDS
 from app.venues import geo
 from app.venues.edits import CHECK_EVERY_MONTHS, MAX_CLOSURE_DAYS, RESTORABLE
@@ -53,6 +54,9 @@ def browser_constants() -> dict[str, Any]:
     return {
         # app/models/venue.py: the kinds of place, in the order a form offers them.
         "CATEGORY_WORDS": {category.value: words for category, words in CATEGORY_WORDS.items()},
+        # app/models/scheme.py: a visit's two taps, why they came and what staff did.
+        "VISIT_REASON_WORDS": {reason.value: words for reason, words in VISIT_REASON_WORDS.items()},
+        "VISIT_OUTCOME_WORDS": {each.value: words for each, words in VISIT_OUTCOME_WORDS.items()},
         # app/venues/venue_file.py: what every venue has, and each text field's limit.
         "REQUIRED_COLUMNS": list(REQUIRED_COLUMNS),
         "MAX_LENGTHS": dict(sorted(MAX_LENGTHS.items())),

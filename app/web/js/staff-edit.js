@@ -1,6 +1,8 @@
 // Change a Safe Place (/staff/edit?id=…): the fields the person may change (/api/me's
 // `editable_fields`), a closure, the photo of the way in, and for those who may set
-// them (officers): mark checked, withdraw, bring back.
+// them (officers): mark checked, withdraw, bring back. Everyone who may change it can
+// say "Everything is still right" in one tap (a reminder when that is due), and sees
+// the problems people reported about it (never how to reach them).
 // Every write sends the ETag last read (If-Match); when someone else changed the
 // venue first (412), nothing typed is lost: their changes come in under the person's.
 import { MAX_CLOSURE_DAYS, MAX_PHOTO_BYTES } from "./constants.js";
@@ -12,6 +14,7 @@ import {
 } from "./staff-page.js";
 import { LABELS, VenueForm, fieldId } from "./staff-venue-form.js";
 import { photoUrl } from "./places.js";
+import { PROBLEM_PICTURES, STATUS_WORDS } from "./venue-problem.js";
 
 const PHOTO_MB = MAX_PHOTO_BYTES / (1024 * 1024);
 const status = document.getElementById("status");
@@ -24,6 +27,8 @@ let form = null;
 let base = null; // the venue as last read
 let etag = null;
 let photoFile = null;
+let confirmation = null; // when it was last said to be still right, and when next
+const REPORTS_SHOWN = 5;
 
 function listing() {
   return call(`/api/venues/${venueId}/listing`);
@@ -36,6 +41,7 @@ function stateWords(venue) {
     venue.active ? "It is in the scheme. People can find it." : "It is withdrawn. People cannot find it.",
     isClosedNow(venue) ? `It is closed until ${dateWords(venue.closed_until)}. It opens as usual that day.` : null,
     venue.last_checked ? `A council officer checked it on ${dateWords(venue.last_checked)}.` : "It has never been checked.",
+    confirmedWords(),
   ].filter(Boolean).map((sentence) => h("p", { text: sentence }));
 }
 
@@ -46,6 +52,7 @@ function showState() {
   const checks = mayChange.has("last_checked");
   const withdraws = mayChange.has("active");
   document.getElementById("state-actions").replaceChildren(...[
+    button("Everything is still right", "checked", "button-primary", { id: "confirm", on: { click: confirmListing } }),
     checks ? button("Mark as checked today", "checked", "button-secondary", { id: "mark-checked", on: { click: markChecked } }) : null,
     withdraws && base.active ? button("Withdraw from the scheme", "closed", "button-secondary", { id: "withdraw", on: { click: withdraw } }) : null,
     withdraws && !base.active ? button("Bring it back into the scheme", "put-back", "button-secondary", { id: "bring-back", on: { click: bringBack } }) : null,
@@ -78,6 +85,76 @@ async function write(path, options, control) {
       return false;
     }
   });
+}
+
+// --- "Everything is still right" ---------------------------------------------------
+
+function confirmedWords() {
+  if (!confirmation) return null;
+  return confirmation.last_confirmed
+    ? `Someone said it is all still right on ${dateWords(confirmation.last_confirmed)}.`
+    : "No one has said it is all still right yet.";
+}
+
+function showDue() {
+  const due = document.getElementById("confirm-due");
+  due.hidden = !confirmation?.due;
+  if (!confirmation?.due) return;
+  due.replaceChildren(
+    h("h2", { text: "Please check this Safe Place" }),
+    h("p", { text: `We ask every ${confirmation.every_months} months if the details are still right.` }),
+    h("p", { text: "Read the details below. If they are right, press Everything is still right." }));
+}
+
+async function readConfirmation() {
+  try {
+    confirmation = (await call(`/api/venues/${venueId}/confirmation`)).data;
+  } catch (error) {
+    if (error instanceof SignInEnded) throw error;
+    confirmation = null; // the rest of the screen still works
+  }
+  showDue();
+}
+
+async function confirmListing(event) {
+  if (await write(`/api/venues/${venueId}/confirm`, {}, event.currentTarget)) {
+    await readConfirmation();
+    showState();
+    done("Thank you. You said everything is still right today.");
+  }
+}
+
+// --- what people reported (never how to reach them) -----------------------------------
+
+function reportCard(report) {
+  return h("li", { class: "card" },
+    h("h3", { class: "problem-kind" }, picture(PROBLEM_PICTURES[report.problem] ?? "warning"), h("span", { text: report.problem_words })),
+    h("p", { text: `Sent on ${dateWords(report.created_at.slice(0, 10))}.` }),
+    report.note ? h("p", {}, h("strong", { text: "They wrote: " }), report.note) : null,
+    h("p", { text: `Now: ${STATUS_WORDS[report.status]}.` }));
+}
+
+function plural(count, word) {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
+}
+
+async function readReports() {
+  let reports;
+  try {
+    reports = (await call(`/api/venues/${venueId}/feedback`)).data;
+  } catch (error) {
+    if (error instanceof SignInEnded) throw error;
+    return;
+  }
+  const open = reports.filter((report) => report.status !== "done").length;
+  document.getElementById("reports-words").replaceChildren(...[
+    reports.length ? `People reported ${plural(reports.length, "problem")} here.` : "No one has reported a problem.",
+    reports.length ? `${open} of them ${open === 1 ? "is" : "are"} not done yet.` : null,
+    reports.length > REPORTS_SHOWN ? `Here are the newest ${REPORTS_SHOWN}.` : null,
+    reports.length ? "The council looks into each one." : null,
+  ].filter(Boolean).map((sentence) => h("p", { text: sentence })));
+  document.getElementById("reports-list").replaceChildren(...reports.slice(0, REPORTS_SHOWN).map(reportCard));
+  document.getElementById("venue-reports").hidden = false;
 }
 
 async function markChecked(event) {
@@ -341,6 +418,11 @@ async function load() {
   }
   base = fresh.data;
   etag = fresh.etag;
+  try {
+    await Promise.all([readConfirmation(), readReports()]);
+  } catch {
+    return; // the sign-in ended: on the way to sign in again
+  }
   const fields = document.getElementById("form-fields");
   mayChange = new Set(me.editable_fields);
   form = new VenueForm(fields, { editable: me.editable_fields });

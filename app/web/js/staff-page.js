@@ -109,6 +109,10 @@ function menu(me) {
     me.can_add_venues && ["/staff/new-venue", "Add a Safe Place", "add"],
     me.can_manage_accounts && ["/staff/accounts", "Accounts", "people"],
     me.can_add_venues && ["/staff/files", "Import and export", "import"],
+    me.role === "officer" && ["/staff/usage", "Use of the scheme", "chart"],
+    me.role === "officer" && ["/staff/problems", "Problems people reported", "warning"],
+    me.can_add_venues && ["/staff/applications", "Applications", "sticker"],
+    me.role === "officer" && ["/staff/coverage", "Gaps in cover", "map"],
   ].filter(Boolean);
   // Folded away, so each screen starts with what it is for, even 320px wide.
   return [

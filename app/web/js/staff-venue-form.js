@@ -30,8 +30,8 @@ const SECTIONS = [
     { name: "address", hint: "The street address, like 12 High Street." },
     { name: "town" },
     { name: "postcode", hint: "Like CV34 4AB." },
-    { name: "latitude", max: 20, numeric: true, hint: "Like 52.2823. Right-click the place on an online map to copy it." },
-    { name: "longitude", max: 20, numeric: true, hint: "Like -1.5849. West of Greenwich it starts with a minus." },
+    { name: "latitude", max: 20, numeric: true, hint: "Like 52.2823. The postcode fills it in. You can type your own." },
+    { name: "longitude", max: 20, numeric: true, hint: "Like -1.5849. The postcode fills it in. West of Greenwich it starts with a minus." },
   ] },
   // Chosen day by day (staff-hours-form.js), which writes the OpenStreetMap value.
   { key: "hours", legend: "Opening hours", fields: [{ name: "opening_hours", kind: "hours", oneLine: true }] },
@@ -51,6 +51,11 @@ const SECTIONS = [
 ];
 const YES_NO = [["yes", "Yes"], ["no", "No"], ["", "Not known"]];
 const EASY_READ_WAIT_MS = 400;
+const POSTCODE_WAIT_MS = 400;
+// A full UK postcode, as typed: "CV34 4AB", "cv344ab".
+const FULL_POSTCODE = /^[A-Z]{1,2}[0-9][A-Z0-9]?\s*[0-9][A-Z]{2}$/i;
+// A Safe Place this near a postcode names its town ("near Warwick").
+const SAME_TOWN_M = 3000;
 
 export function fieldId(name) {
   return `field-${name}`;
@@ -152,6 +157,75 @@ function watchEasyRead(textarea) {
   return check;
 }
 
+// Where a postcode is, in words to confirm: "CV34 4AB is near Warwick (CV34), in
+// Warwickshire." The town is the nearest Safe Place's, when one is near; otherwise the county.
+async function placeWords(place, district) {
+  const county = place.area.split(",")[0];
+  let town = null;
+  try {
+    const params = { lat: place.latitude, lon: place.longitude, limit: 1 };
+    const { data } = await call("/api/venues/nearest", { params, signedIn: false });
+    const nearest = data.venues[0];
+    if (nearest && nearest.distance_m <= SAME_TOWN_M) town = nearest.town;
+  } catch {
+    // The county is still worth saying.
+  }
+  if (town) return `${place.name} is near ${town} (${district})${county ? `, in ${county}` : ""}.`;
+  return county ? `${place.name} is in ${county} (${district}).` : `${place.name} is in ${district}.`;
+}
+
+// Officers typing a venue's postcode: a full postcode fills in the latitude and longitude
+// from the postcode table (/api/places, offline on the server) and says where it is, to
+// confirm. Typing a position by hand still works: only typing a postcode fills it in.
+function watchPostcode(form) {
+  const input = document.getElementById(fieldId("postcode"));
+  const found = h("div", { class: "advice", id: `${input.id}-found`, "aria-live": "polite", hidden: true });
+  input.after(found);
+  input.setAttribute("aria-describedby", [input.getAttribute("aria-describedby"), found.id].filter(Boolean).join(" "));
+  let asked = 0;
+  let pause = null;
+  const tell = (...sentences) => {
+    found.replaceChildren(...sentences.map((sentence) => h("p", { text: sentence })));
+    found.hidden = !sentences.length;
+  };
+  async function look() {
+    const typed = input.value.trim().toUpperCase();
+    const mine = ++asked;
+    if (!FULL_POSTCODE.test(typed)) {
+      tell();
+      return;
+    }
+    try {
+      const { data } = await call("/api/places", { params: { q: typed }, signedIn: false });
+      if (mine !== asked) return; // a newer postcode is on its way
+      const place = data.places[0];
+      if (!place || !["postcode", "venue_postcode", "geocoder"].includes(place.source)) {
+        tell(`We cannot find ${typed}. Check it, or type the latitude and longitude.`);
+        return;
+      }
+      const district = place.name.split(" ")[0];
+      const words = await placeWords(place, district);
+      if (mine !== asked) return;
+      form.set("latitude", String(place.latitude));
+      form.set("longitude", String(place.longitude));
+      tell(words, "We put in its latitude and longitude. You can change them.");
+    } catch {
+      // No answer: the position can still be typed by hand.
+    }
+  }
+  input.addEventListener("input", () => {
+    clearTimeout(pause);
+    pause = setTimeout(look, POSTCODE_WAIT_MS);
+  });
+  // A position typed by hand wins over a postcode still being looked up.
+  for (const name of ["latitude", "longitude"]) {
+    document.getElementById(fieldId(name)).addEventListener("input", () => {
+      clearTimeout(pause);
+      asked += 1;
+    });
+  }
+}
+
 export class VenueForm {
   // `editable`: the fields this person may change (/api/me's `editable_fields`).
   constructor(container, { editable }) {
@@ -171,6 +245,7 @@ export class VenueForm {
     }
     this.checkEasyRead = "easy_read" in this.fields
       ? watchEasyRead(document.getElementById(fieldId("easy_read"))) : () => {};
+    if (["postcode", "latitude", "longitude"].every((name) => name in this.fields)) watchPostcode(this);
   }
 
   hoursBlock(field) {

@@ -1,85 +1,196 @@
-// My venues (staff) / Venues (officers): /api/venues/editable, with withdrawn and
-// closed ones marked; officers can search, and see what has not been checked for a year (CHECK_EVERY_MONTHS).
+// My venues (staff) / Venues (officers): a page at a time from /api/venues/editable/page,
+// which sorts, filters and counts on the server (100,000 venues read like 100). Withdrawn
+// and closed venues are marked, and so are the ones due a check or a confirmation: a
+// venue never checked counts from the day it was added. The choices live in the address,
+// so Back, a refresh or a shared link shows the same page.
 import { CHECK_EVERY_MONTHS } from "./constants.js";
-import { h } from "./dom.js";
+import { h, picture } from "./dom.js";
 import { call } from "./staff-api.js";
-import { act, dateWords, isClosedNow, say, startPage } from "./staff-page.js";
+import { act, clearProblem, dateWords, isClosedNow, say, startPage } from "./staff-page.js";
 
 const status = document.getElementById("status");
 const problem = document.getElementById("problem");
+const form = document.getElementById("search-form");
 const list = document.getElementById("venues");
 const count = document.getElementById("count");
-const search = document.getElementById("search");
-const onlyUnchecked = document.getElementById("only-unchecked");
-let venues = [];
-let unchecked = new Set();
+const pager = document.getElementById("pager");
+const pageWords = document.getElementById("page-words");
+const previous = document.getElementById("previous-page");
+const next = document.getElementById("next-page");
+const inputs = {
+  search: document.getElementById("search"),
+  town: document.getElementById("town"),
+  unchecked: document.getElementById("only-unchecked"),
+  unconfirmed: document.getElementById("only-unconfirmed"),
+  problems: document.getElementById("only-problems"),
+  sort: document.getElementById("sort"),
+};
+const SORTS = [...inputs.sort.options].map((option) => option.value);
+let officer = false;
+let page = 1;
+let asked = 0; // answers that come back after a newer question are dropped
 
-function badges(venue) {
+function plural(number, one, many) {
+  return `${number} ${number === 1 ? one : many}`;
+}
+
+function badges(venue, answer) {
   const said = [
     !venue.active && ["badge-withdrawn", "Withdrawn"],
     isClosedNow(venue) && ["badge-closed", `Closed until ${dateWords(venue.closed_until)}`],
-    unchecked.has(venue.id) && ["badge-unchecked", `Not checked for ${CHECK_EVERY_MONTHS} months`],
+    venue.check_due && ["badge-unchecked", `Not checked for ${answer.check_every_months} months`],
+    venue.confirm_due && ["badge-unchecked", `Not confirmed for ${answer.confirm_every_months} months`],
+    venue.open_problems > 0 && ["badge-problems", plural(venue.open_problems, "open problem", "open problems")],
   ].filter(Boolean);
   return said.length ? h("ul", { class: "badges" }, said.map(([kind, words]) => h("li", { class: `badge ${kind}`, text: words }))) : null;
 }
 
-function card(venue) {
+function freshness(venue) {
+  return [
+    venue.last_checked ? `Last checked on ${dateWords(venue.last_checked)}.` : `Not checked yet. Added on ${dateWords(venue.added_on)}.`,
+    venue.last_confirmed ? `Staff said it is right on ${dateWords(venue.last_confirmed)}.` : "Staff have not said it is right yet.",
+    venue.open_problems === 1 ? "1 problem report is open." : `${venue.open_problems || "No"} problem reports are open.`,
+  ].map((sentence) => h("p", { text: sentence }));
+}
+
+function link(href, words, pictureName, hiddenWords) {
+  return h("a", { class: "button button-secondary", href }, picture(pictureName),
+    h("span", {}, words, h("span", { class: "visually-hidden", text: hiddenWords })));
+}
+
+function card(venue, answer) {
   return h("li", { class: `card${venue.active ? "" : " card-withdrawn"}` },
     h("h2", { text: venue.name }),
     h("p", { text: `${venue.ref}, ${venue.town}` }),
-    badges(venue),
-    h("p", { text: venue.last_checked ? `Last checked on ${dateWords(venue.last_checked)}.` : "Never checked." }),
-    h("a", { class: "button button-secondary", href: `/staff/edit?id=${venue.id}` },
-      h("img", { src: "/icons/edit.svg", alt: "", width: 40, height: 40 }),
-      h("span", {}, "Change ", h("span", { class: "visually-hidden", text: venue.name }))),
-    h("a", { class: "button button-plain", href: `/staff/history?id=${venue.id}` },
-      h("img", { src: "/icons/history.svg", alt: "", width: 40, height: 40 }),
-      h("span", {}, "History", h("span", { class: "visually-hidden", text: ` of ${venue.name}` }))));
+    badges(venue, answer),
+    freshness(venue),
+    h("div", { class: "card-actions" },
+      link(`/staff/edit?id=${venue.id}`, "Change", "edit", ` ${venue.name}`),
+      link(`/staff/visit?venue=${venue.id}`, "Someone came to us", "hand-up", ` at ${venue.name}`),
+      link(`/staff/poster?venue=${venue.id}`, "Window poster", "printer", ` for ${venue.name}`),
+      link(`/staff/history?id=${venue.id}`, "History", "history", ` of ${venue.name}`)));
 }
 
-function matches(venue, words) {
-  const text = `${venue.name} ${venue.ref} ${venue.town}`.toLowerCase();
-  return words.every((word) => text.includes(word));
+// --- the choices, as the API and the address name them ----------------------------
+
+function choices() {
+  const [sort, order] = inputs.sort.value.split(" ");
+  return {
+    page: String(page),
+    sort,
+    order,
+    search: inputs.search.value.trim(),
+    town: inputs.town.value.trim(),
+    not_checked_months: inputs.unchecked.checked ? inputs.unchecked.dataset.months : "",
+    not_confirmed_months: inputs.unconfirmed.checked ? inputs.unconfirmed.dataset.months : "",
+    has_open_problems: inputs.problems.checked ? "true" : "",
+  };
 }
 
-function show() {
-  const words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
-  const shown = venues.filter((venue) => matches(venue, words) && (!onlyUnchecked.checked || unchecked.has(venue.id)));
-  list.replaceChildren(...shown.map(card));
-  count.textContent = shown.length === venues.length
-    ? `${venues.length} ${venues.length === 1 ? "venue" : "venues"}.`
-    : `Showing ${shown.length} of ${venues.length} venues.`;
+function given(params) {
+  return Object.fromEntries(Object.entries(params).filter(([, value]) => value !== ""));
 }
 
-let typing = null;
-search.addEventListener("input", () => {
-  clearTimeout(typing);
-  typing = setTimeout(show, 250);
-});
-onlyUnchecked.addEventListener("change", show);
-document.getElementById("search-form").addEventListener("submit", (event) => {
-  event.preventDefault();
-  show();
-});
+function fromAddress() {
+  const wanted = new URLSearchParams(location.search);
+  const number = Number(wanted.get("page"));
+  page = Number.isInteger(number) && number >= 1 ? number : 1;
+  const sort = `${wanted.get("sort")} ${wanted.get("order")}`;
+  if (SORTS.includes(sort)) inputs.sort.value = sort;
+  inputs.search.value = wanted.get("search") ?? "";
+  inputs.town.value = wanted.get("town") ?? "";
+  inputs.unchecked.checked = wanted.has("not_checked_months");
+  const confirmMonths = wanted.get("not_confirmed_months") ?? "";
+  inputs.unconfirmed.checked = /^\d{1,3}$/.test(confirmMonths);
+  if (inputs.unconfirmed.checked) inputs.unconfirmed.dataset.months = confirmMonths;
+  inputs.problems.checked = wanted.get("has_open_problems") === "true";
+}
 
-async function load() {
-  const me = await startPage();
-  if (!me) return;
-  const officer = me.role === "officer";
-  document.getElementById("heading").textContent = officer ? "Venues" : "My venues";
-  document.title = `${officer ? "Venues" : "My venues"} - Safe Places`;
+function countWords(answer) {
+  const all = plural(answer.all_venues, "venue", "venues");
+  const filtered = answer.total !== answer.all_venues;
+  const said = [filtered ? `Showing ${answer.total} of ${all}.` : `${all}.`];
+  if (!answer.total && answer.all_venues) said.push("No venue matches. Change the search or the choices.");
+  if (answer.pages > 1) said.push(`Page ${answer.page} of ${answer.pages}.`);
+  return said.join(" ");
+}
+
+function show(answer) {
+  list.replaceChildren(...answer.venues.map((venue) => card(venue, answer)));
+  count.textContent = countWords(answer);
+  pager.hidden = answer.pages <= 1;
+  pageWords.textContent = `Page ${answer.page} of ${answer.pages}`;
+  previous.hidden = answer.page <= 1;
+  next.hidden = answer.page >= answer.pages;
+  inputs.unchecked.dataset.months = answer.check_every_months;
+  inputs.unconfirmed.dataset.months = answer.confirm_every_months;
+  document.getElementById("only-unconfirmed-words").textContent = `Only venues not confirmed for ${answer.confirm_every_months} months`;
+  form.hidden = !officer && answer.all_venues <= answer.per_page;
+}
+
+async function load({ focus = false } = {}) {
+  const question = ++asked;
+  const params = given(choices());
   await act(null, problem, async () => {
-    const [{ data: editable }, stale] = await Promise.all([
-      call("/api/venues/editable"),
-      officer ? call("/api/venues/unchecked", { params: { months: CHECK_EVERY_MONTHS } }) : Promise.resolve({ data: [] }),
-    ]);
-    venues = editable;
-    unchecked = new Set(stale.data.map((venue) => venue.id));
-    document.getElementById("search-form").hidden = !officer;
-    say(status, venues.length ? "" : (officer ? "There are no venues yet." : "No venue is linked to your account yet. Ask your council officer."));
-    show();
+    const { data: answer } = await call("/api/venues/editable/page", { params });
+    if (question !== asked) return;
+    if (answer.page > answer.pages) { // fewer venues now: show the last page
+      page = answer.pages;
+      await load({ focus });
+      return;
+    }
+    clearProblem(problem);
+    history.replaceState(null, "", `${location.pathname}?${new URLSearchParams(params)}`);
+    show(answer);
+    say(status, answer.all_venues ? "" : (officer ? "There are no venues yet." : "No venue is linked to your account yet. Ask your council officer."));
+    if (focus) {
+      count.focus();
+      count.scrollIntoView({ block: "start" });
+    }
   });
   if (!problem.hidden) say(status);
 }
 
-load();
+// A new choice starts again at page 1.
+function chosen() {
+  page = 1;
+  load();
+}
+
+let typing = null;
+for (const input of [inputs.search, inputs.town]) {
+  input.addEventListener("input", () => {
+    clearTimeout(typing);
+    typing = setTimeout(chosen, 300);
+  });
+}
+for (const input of [inputs.unchecked, inputs.unconfirmed, inputs.problems, inputs.sort]) {
+  input.addEventListener("change", chosen);
+}
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  clearTimeout(typing);
+  chosen();
+});
+previous.addEventListener("click", () => {
+  page = Math.max(1, page - 1);
+  load({ focus: true });
+});
+next.addEventListener("click", () => {
+  page += 1;
+  load({ focus: true });
+});
+
+async function start() {
+  const me = await startPage();
+  if (!me) return;
+  officer = me.role === "officer";
+  document.getElementById("heading").textContent = officer ? "Venues" : "My venues";
+  document.title = `${officer ? "Venues" : "My venues"} - Safe Places`;
+  // Each answer says how many months each box means; the first asks with the usual ones.
+  inputs.unchecked.dataset.months = CHECK_EVERY_MONTHS;
+  fromAddress();
+  await load();
+}
+
+start();

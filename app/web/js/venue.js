@@ -101,6 +101,25 @@ function show(venue) {
   addSpeakButtons(article);
   setStatus(status);
   article.hidden = false;
+  offerProblemReport();
+}
+
+// "Something is wrong with this place": its form's script is fetched only when opened.
+function offerProblemReport() {
+  const part = document.getElementById("report-problem");
+  if (!part.hidden) return;
+  part.hidden = false;
+  part.addEventListener("toggle", async () => {
+    if (!part.open || part.dataset.started) return;
+    part.dataset.started = "yes";
+    try {
+      const { startProblemReport } = await import("./venue-problem.js");
+      startProblemReport(document.getElementById("report-problem-body"), venueId);
+    } catch {
+      delete part.dataset.started;
+      setStatus(document.getElementById("report-problem-body"), "You have no signal. Open this again when you have signal.");
+    }
+  });
 }
 
 // With no signal: the page kept when it was last seen, or the saved list's entry. Open

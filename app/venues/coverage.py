@@ -1,0 +1,534 @@
+"""Cover gaps: for each hour of a week, how much of the area has an open Safe Place
+within a walk, and where and when it has none. Pure: no FastAPI, no database.
+
+What counts (and why):
+
+- **Where people are** is the area's postcodes (Code-Point Open, one point each):
+  about 15 addresses each, so a share of postcodes is close to a share of homes.
+  Each postcode belongs to its nearest named place (data/gb_places.csv), so gaps
+  can be said by town.
+- **Within a walk** is as the nearest look-up says it (app.venues.geo): a walk is
+  ROUTE_FACTOR times the distance as the crow flies at WALKING_METRES_PER_MINUTE,
+  so 15 minutes is 960 m as the crow flies. Distances are on the k-d tree's
+  sphere, within 0.5 % of the ellipsoid's.
+- **An hour** is a London wall-clock hour of the given week, Monday 00:00 first
+  (index 0) and Sunday 23:00 last (167), on the week's real dates, so bank
+  holidays follow each venue's PH rules. It is **covered** only if some venue in
+  reach is open for the whole hour: a place that shuts at 22:30 does not cover
+  22:00-23:00, since someone arriving at 22:45 would find it shut. Unknown
+  hours ("phone first") and temporary closures never count as open, as the
+  nearest look-up's `open_now` never offers them.
+- **A place's gap** is an hour in which most (more than half) of its postcodes
+  have no open Safe Place in reach; the worst gaps are the longest runs of such
+  hours, weighted by how many postcodes they leave out.
+
+How it is fast: the postcodes' venues in reach are found once with a k-d tree;
+each venue's week is worked out once (venues sharing hours share the work) and
+packed as 168 bits (21 bytes); a postcode's week is the OR of its venues' weeks,
+one numpy reduction. See `Coverage` for what is kept afterwards.
+"""
+
+import itertools
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+from pathlib import Path
+
+import numpy as np
+
+from app.gazetteer.postcodes import RECORD
+from app.hours import DAY_NAMES, Hours, State, clock_words
+from app.venues.geo import ROUTE_FACTOR, WALKING_METRES_PER_MINUTE, KDTree, unit_vectors
+
+HOURS_IN_WEEK = 168
+WEEK_BYTES = HOURS_IN_WEEK // 8
+EARTH_RADIUS_M = 6_371_008.8
+# A place has a gap in an hour when fewer than this share of its postcodes are covered.
+GAP_BELOW = 0.5
+WORST_GAPS = 10
+# The map shows at most about this many points of each kind (nearby ones merged).
+MAP_POINTS = 1500
+# Waking hours, for the map's default hour: the worst of these is the one to see.
+WAKING = range(7, 23)
+# Reports kept (each 21 bytes a postcode: see `Coverage`): a few weeks and walks.
+KEPT = 4
+FIRST_K = 16
+# Postcodes unpacked at once while adding up the hours.
+CHUNK = 65536
+# Postcodes asked of the k-d tree at once (a few milliseconds' work each).
+QUERY_PIECE = 8192
+
+
+def walk_metres(walk_minutes: int) -> float:
+    """How far as the crow flies a walk of this many minutes reaches."""
+    return walk_minutes * WALKING_METRES_PER_MINUTE / ROUTE_FACTOR
+
+
+def hour_words(index: int) -> str:
+    """'Friday 10pm' for an hour of the week (0: Monday midnight)."""
+    day, hour = divmod(index, 24)
+    if hour == 0:
+        return f"{DAY_NAMES[(day - 1) % 7]} midnight"
+    return f"{DAY_NAMES[day]} {clock_words(_clock(hour))}"
+
+
+def hour_label(index: int) -> str:
+    """'Monday 12am', 'Friday 10pm': one hour of the week, as the heat table heads it."""
+    day, hour = divmod(index, 24)
+    clock = f"{hour % 12 or 12}{'am' if hour < 12 else 'pm'}"
+    return f"{DAY_NAMES[day]} {clock}"
+
+
+def span_words(start: int, end: int) -> str:
+    """'Friday 10pm to Saturday 7am' for hours [start, end) of the week."""
+    if end - start >= HOURS_IN_WEEK:
+        return "all week"
+    first, last = hour_words(start), hour_words(end % HOURS_IN_WEEK)
+    if start % 24 and (end - 1) // 24 == start // 24:
+        # The same day: 'Monday 2am to 6pm', 'Friday 10pm to midnight'.
+        last = last.split(" ", 1)[1]
+    return f"{first} to {last}"
+
+
+def _clock(hour: int) -> time:
+    return time(hour)
+
+
+def _vectors(latitudes: object, longitudes: object) -> np.ndarray:
+    """unit_vectors, for numpy arrays as well as lists."""
+    return unit_vectors(latitudes, longitudes)  # type: ignore[arg-type]
+
+
+# Weeks --------------------------------------------------------------------------
+
+
+def week_bits(hours: Hours | None, closed_until: int, monday: date) -> np.ndarray:
+    """168 booleans: open for the whole of each hour of the week starting `monday`."""
+    week = np.zeros(HOURS_IN_WEEK, dtype=bool)
+    if hours is None:
+        return week
+    for day_number in range(7):
+        day = monday + timedelta(days=day_number)
+        if day.toordinal() < closed_until:
+            continue
+        base = day_number * 24
+        for start, end, answer in hours.day(day):
+            if answer.state is State.OPEN:
+                first, last = -(-start // 60), end // 60  # whole hours inside [start, end)
+                if first < last:
+                    week[base + first : base + last] = True
+    return week
+
+
+def packed_weeks(venues: Sequence[tuple[Hours | None, int]], monday: date) -> np.ndarray:
+    """Each venue's week as 21 bytes; venues with the same hours are worked out once."""
+    seen: dict[tuple[int, int], np.ndarray] = {}
+    rows = np.zeros((len(venues), WEEK_BYTES), dtype=np.uint8)
+    for i, (hours, closed_until) in enumerate(venues):
+        # A closure that ended before the week changes nothing: share the work.
+        closed = closed_until if closed_until > monday.toordinal() else 0
+        key = (id(hours), closed)
+        packed = seen.get(key)
+        if packed is None:
+            packed = seen[key] = np.packbits(week_bits(hours, closed, monday))
+        rows[i] = packed
+    return rows
+
+
+# Reach ----------------------------------------------------------------------------
+
+
+def in_reach(
+    postcode_vectors: np.ndarray, venue_vectors: np.ndarray, metres: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every (postcode, venue) pair within `metres`, ordered by postcode: two index arrays.
+
+    pykdtree answers "the k nearest, within a bound": postcodes whose k-th is still
+    in reach are asked again with a larger k, so none is cut short.
+    """
+    n = len(venue_vectors)
+    if n == 0 or len(postcode_vectors) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    chord = 2 * math.sin(metres / (2 * EARTH_RADIUS_M))
+    tree = KDTree(venue_vectors)
+    asking = np.arange(len(postcode_vectors))
+    k = min(FIRST_K, n)
+    found_postcodes, found_venues = [], []
+    while len(asking):
+        distances, indices = _query(tree, postcode_vectors[asking], k, chord)
+        full = (distances[:, -1] <= chord) if k < n else np.zeros(len(asking), dtype=bool)
+        done = ~full
+        rows, columns = np.nonzero(distances[done] <= chord)
+        found_postcodes.append(asking[done][rows])
+        found_venues.append(indices[done][rows, columns])
+        asking, k = asking[full], min(k * 4, n)
+    postcodes = np.concatenate(found_postcodes)
+    venues = np.concatenate(found_venues)
+    order = np.argsort(postcodes, kind="stable")
+    return postcodes[order], venues[order]
+
+
+def _query(tree: KDTree, points: np.ndarray, k: int, bound: float) -> tuple[np.ndarray, np.ndarray]:
+    """tree.query in pieces: between them, other threads (public look-ups) get the GIL."""
+    distances = np.empty((len(points), k), dtype=np.float64)
+    indices = np.empty((len(points), k), dtype=np.int64)
+    for start in range(0, len(points), QUERY_PIECE):
+        piece = points[start : start + QUERY_PIECE]
+        found, where = tree.query(piece, k=k, distance_upper_bound=bound)
+        distances[start : start + len(piece)] = found.reshape(len(piece), k)
+        indices[start : start + len(piece)] = where.reshape(len(piece), k)
+    return distances, indices
+
+
+def postcode_weeks(
+    count: int, pairs: tuple[np.ndarray, np.ndarray], weeks: np.ndarray
+) -> np.ndarray:
+    """Each postcode's week (21 bytes): the OR of the weeks of the venues in its reach."""
+    postcodes, venues = pairs
+    if len(postcodes) == 0:
+        return np.zeros((count, WEEK_BYTES), dtype=np.uint8)
+    # As 3 words of 64 bits, not 21 bytes: a seventh of the work for the reduction.
+    wide = np.zeros((len(weeks), 24), dtype=np.uint8)
+    wide[:, :WEEK_BYTES] = weeks
+    words = wide.view(np.uint64)
+    covered = np.zeros((count, 3), dtype=np.uint64)
+    starts = np.flatnonzero(np.r_[True, postcodes[1:] != postcodes[:-1]])
+    covered[postcodes[starts]] = np.bitwise_or.reduceat(words[venues], starts, axis=0)
+    return np.ascontiguousarray(covered.view(np.uint8)[:, :WEEK_BYTES])
+
+
+def hour_columns(weeks: np.ndarray) -> Iterable[tuple[int, np.ndarray]]:
+    """(hour, a 0/1 per postcode) for each hour of the week, without unpacking them all."""
+    for byte in range(WEEK_BYTES):
+        column = weeks[:, byte]
+        for bit in range(8):
+            yield byte * 8 + bit, (column >> (7 - bit)) & 1
+
+
+# The report -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    """The area's postcodes: positions (float32, as stored) and each one's place."""
+
+    latitudes: np.ndarray
+    longitudes: np.ndarray
+    place_of: np.ndarray  # index into place_names, per postcode
+    place_names: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        # Kept in place order, so a place's postcodes are one run (see Coverage).
+        if len(self.place_of) and (np.diff(self.place_of) < 0).any():
+            order = np.argsort(self.place_of, kind="stable")
+            for name in ("latitudes", "longitudes", "place_of"):
+                object.__setattr__(self, name, getattr(self, name)[order])
+
+    def __len__(self) -> int:
+        return len(self.latitudes)
+
+    @property
+    def nbytes(self) -> int:
+        return self.latitudes.nbytes + self.longitudes.nbytes + self.place_of.nbytes
+
+
+@dataclass(frozen=True, slots=True)
+class Venues:
+    """The venues counted: positions and each one's (hours, closed until ordinal)."""
+
+    latitudes: np.ndarray
+    longitudes: np.ndarray
+    opening: list[tuple[Hours | None, int]]
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    place: str
+    start: int  # hour of the week, 0-167
+    end: int  # the first hour after it, 1-168
+    postcodes: int  # of the place's, left without cover for most of the run
+    all_of_it: bool  # no postcode of the place covered in any of its hours
+    walk_minutes: int
+
+    @property
+    def words(self) -> str:
+        """'Nuneaton: Friday 10pm to Saturday 7am. No open Safe Place within 15 minutes.'
+
+        Two short sentences: the place and when, then what is missing."""
+        where = self.place if self.all_of_it else f"Most of {self.place}"
+        if self.end - self.start >= HOURS_IN_WEEK:
+            return f"{where}: no open Safe Place within {self.walk_minutes} minutes at any hour."
+        return (
+            f"{where}: {span_words(self.start, self.end)}. "
+            f"No open Safe Place within {self.walk_minutes} minutes."
+        )
+
+
+@dataclass(slots=True)
+class Coverage:
+    """A week's report, and what a what-if needs to change it cheaply.
+
+    Holds 21 bytes per postcode and per venue (their weeks) and 4 bytes per place
+    and hour, and shares the area's 12 bytes per postcode with every other report
+    of the area. Measured (bench/coverage.py, 2 reports and the area): 2.1 MB for
+    the county (38,000 postcodes), 28 MB at 100,000 venues over 442,000 postcodes;
+    all of Great Britain (1.7 million postcodes) would be about 36 MB a report.
+    """
+
+    monday: date
+    walk_minutes: int
+    area: Area
+    venues: Venues
+    venue_weeks: np.ndarray  # per venue, 21 bytes
+    weeks: np.ndarray  # per postcode, 21 bytes
+    covered: np.ndarray = field(init=False)  # per hour: postcodes covered
+    place_covered: np.ndarray = field(init=False)  # places x hours
+    place_sizes: np.ndarray = field(init=False)
+    _gaps: list[tuple[float, "Gap"]] | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        places = len(self.area.place_names)
+        place_of = self.area.place_of
+        self.place_sizes = np.bincount(place_of, minlength=places)
+        self.place_covered = np.zeros((places, HOURS_IN_WEEK), dtype=np.int32)
+        # A chunk of postcodes at a time, unpacked to one byte an hour (at most 11 MB);
+        # the area's postcodes are in place order, so each place's are a run to add up.
+        for start in range(0, len(place_of), CHUNK):
+            hours = np.unpackbits(self.weeks[start : start + CHUNK], axis=1)
+            chunk_places = place_of[start : start + CHUNK]
+            runs = np.flatnonzero(np.r_[True, chunk_places[1:] != chunk_places[:-1]])
+            self.place_covered[chunk_places[runs]] += np.add.reduceat(
+                hours, runs, axis=0, dtype=np.int32
+            )
+        self.covered = self.place_covered.sum(axis=0, dtype=np.int64)
+
+    @property
+    def nbytes(self) -> int:
+        return (
+            self.weeks.nbytes
+            + self.venue_weeks.nbytes
+            + self.place_covered.nbytes
+            + self.covered.nbytes
+        )
+
+    def shares(self) -> list[float]:
+        """Per hour, the share (0-1) of the area's postcodes covered."""
+        total = len(self.area)
+        return [float(c) / total if total else 0.0 for c in self.covered]
+
+    def gaps(self) -> list[tuple[float, Gap]]:
+        """Every run of gap hours, by place, with the postcode-hours it leaves out."""
+        if self._gaps is None:
+            self._gaps = self._find_gaps()
+        return self._gaps
+
+    def _find_gaps(self) -> list[tuple[float, Gap]]:
+        sizes = self.place_sizes
+        found: list[tuple[float, Gap]] = []
+        gap_hours = self.place_covered < GAP_BELOW * sizes[:, None]
+        for place in np.flatnonzero(gap_hours.any(axis=1) & (sizes > 0)):
+            row = gap_hours[place]
+            edges = np.flatnonzero(np.diff(np.r_[0, row.astype(np.int8), 0]))
+            for start, end in zip(edges[::2], edges[1::2], strict=True):
+                covered = self.place_covered[place, start:end]
+                left_out = sizes[place] - covered
+                gap = Gap(
+                    self.area.place_names[place],
+                    int(start),
+                    int(end),
+                    round(float(left_out.mean())),
+                    bool((covered == 0).all()),
+                    self.walk_minutes,
+                )
+                found.append((float(left_out.sum()), gap))
+        found.sort(key=lambda pair: (-pair[0], pair[1].start, pair[1].place))
+        return found
+
+    def worst_gaps(self, limit: int = WORST_GAPS) -> list[Gap]:
+        """Each place's worst gap, in places that have cover at some hours, worst first."""
+        seen: set[str] = set()
+        gaps = []
+        for _, gap in self.gaps():
+            if gap.end - gap.start < HOURS_IN_WEEK and gap.place not in seen:
+                seen.add(gap.place)
+                gaps.append(gap)
+        return gaps[:limit]
+
+    def never_covered(self, limit: int = WORST_GAPS) -> list[Gap]:
+        """Places with no cover (for most of them) at any hour, biggest first."""
+        gaps = (gap for _, gap in self.gaps() if gap.end - gap.start >= HOURS_IN_WEEK)
+        return list(itertools.islice(gaps, limit))
+
+    def worst_waking_hour(self) -> int:
+        """The hour people are most likely out (7am to 11pm) with the least cover."""
+        waking = [day * 24 + hour for day in range(7) for hour in WAKING]
+        return min(waking, key=lambda hour: (self.covered[hour], hour))
+
+    def uncovered_points(self, hour: int) -> list[tuple[float, float]]:
+        """Where postcodes have no open Safe Place in reach at this hour (thinned)."""
+        byte, bit = divmod(hour, 8)
+        left_out = ((self.weeks[:, byte] >> (7 - bit)) & 1) == 0
+        return thinned(self.area.latitudes[left_out], self.area.longitudes[left_out])
+
+    def venue_points(self, hour: int) -> list[tuple[float, float, bool]]:
+        """Where the venues are, and whether each (thinned: any) is open at this hour."""
+        byte, bit = divmod(hour, 8)
+        opens = ((self.venue_weeks[:, byte] >> (7 - bit)) & 1).astype(bool)
+        found: list[tuple[float, float, bool]] = []
+        for is_open in (False, True):
+            picked = opens == is_open
+            points = thinned(self.venues.latitudes[picked], self.venues.longitudes[picked])
+            found += [(lat, lon, is_open) for lat, lon in points]
+        return found
+
+    def with_venue(self, latitude: float, longitude: float, hours: Hours) -> "Coverage":
+        """The same report with one more venue: only the postcodes in its reach change."""
+        near = within(self.area, latitude, longitude, walk_metres(self.walk_minutes))
+        week = np.packbits(week_bits(hours, 0, self.monday))
+        weeks = self.weeks.copy()
+        weeks[near] |= week
+        venues = Venues(
+            np.r_[self.venues.latitudes, latitude],
+            np.r_[self.venues.longitudes, longitude],
+            [*self.venues.opening, (hours, 0)],
+        )
+        venue_weeks = np.vstack((self.venue_weeks, week))
+        return Coverage(self.monday, self.walk_minutes, self.area, venues, venue_weeks, weeks)
+
+
+def within(area: Area, latitude: float, longitude: float, metres: float) -> np.ndarray:
+    """Indices of the area's postcodes within `metres` of a point (on the sphere)."""
+    chord = 2 * math.sin(metres / (2 * EARTH_RADIUS_M))
+    # Only those in a box around it need measuring.
+    degrees = math.degrees(metres / EARTH_RADIUS_M) * 1.01
+    wide = degrees / max(math.cos(math.radians(latitude)), 0.01)
+    box = np.flatnonzero(
+        (np.abs(area.latitudes - latitude) <= degrees)
+        & (np.abs(area.longitudes - longitude) <= wide)
+    )
+    vectors = _vectors(area.latitudes[box], area.longitudes[box])
+    here = _vectors([latitude], [longitude])[0]
+    return box[np.linalg.norm(vectors - here, axis=1) <= chord]
+
+
+def thinned(latitudes: np.ndarray, longitudes: np.ndarray) -> list[tuple[float, float]]:
+    """At most about MAP_POINTS points: one per grid square, squares grown until they fit."""
+    if len(latitudes) == 0:
+        return []
+    # About 200 m, or squares big enough for the points' extent to hold MAP_POINTS.
+    extent = float(np.ptp(latitudes)) * float(np.ptp(longitudes)) / 1.6
+    step = max(0.002, math.sqrt(extent / MAP_POINTS) / 2)
+    while True:
+        rows = np.round(latitudes / step).astype(np.int64)
+        columns = np.round(longitudes / (step * 1.6)).astype(np.int64)
+        cells = np.unique(rows * (1 << 32) + (columns & 0xFFFFFFFF))
+        if len(cells) <= MAP_POINTS:
+            break
+        step *= 1.5
+    rows, columns = cells >> 32, (cells & 0xFFFFFFFF).astype(np.uint32).view(np.int32)
+    return [
+        (round(float(row) * step, 4), round(float(column) * step * 1.6, 4))
+        for row, column in zip(rows, columns, strict=True)
+    ]
+
+
+def report(area: Area, venues: Venues, monday: date, walk_minutes: int) -> Coverage:
+    """The week's report: reach found once, each venue's week once, one OR per postcode."""
+    postcode_vectors = _vectors(area.latitudes, area.longitudes)
+    venue_vectors = _vectors(venues.latitudes, venues.longitudes)
+    pairs = in_reach(postcode_vectors, venue_vectors, walk_metres(walk_minutes))
+    del postcode_vectors, venue_vectors
+    weeks = packed_weeks(venues.opening, monday)
+    return Coverage(
+        monday, walk_minutes, area, venues, weeks, postcode_weeks(len(area), pairs, weeks)
+    )
+
+
+# The area's postcodes ---------------------------------------------------------------
+
+
+def postcodes_inside(
+    folder: Path, outline: Sequence[tuple[float, float]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Latitudes and longitudes (float32) of the table's postcodes inside a convex outline."""
+    if len(outline) < 3:
+        empty = np.zeros(0, dtype=np.float32)
+        return empty, empty
+    records = np.memmap(folder / "postcodes.bin", dtype=RECORD, mode="r")
+    lats = np.asarray(records["lat"])
+    lons = np.asarray(records["lon"])
+    corners = np.asarray(outline, dtype=np.float64)
+    box = (
+        (lats >= corners[:, 0].min())
+        & (lats <= corners[:, 0].max())
+        & (lons >= corners[:, 1].min())
+        & (lons <= corners[:, 1].max())
+    )
+    lat, lon = lats[box].astype(np.float64), lons[box].astype(np.float64)
+    keep = np.ones(len(lat), dtype=bool)
+    # app.gazetteer.scheme_area.inside, for all the points at once.
+    for (a_lat, a_lon), (b_lat, b_lon) in zip(corners, np.roll(corners, -1, axis=0), strict=True):
+        keep &= (b_lon - a_lon) * (lat - a_lat) - (b_lat - a_lat) * (lon - a_lon) >= 0
+    del records
+    return lats[box][keep].copy(), lons[box][keep].copy()
+
+
+def nearest_places(
+    latitudes: np.ndarray,
+    longitudes: np.ndarray,
+    places: Sequence[tuple[str, float, float]],
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Each point's nearest named place: (index per point, the places' names)."""
+    if not places or not len(latitudes):
+        return np.zeros(len(latitudes), dtype=np.int32), tuple(name for name, _, _ in places)
+    tree = KDTree(_vectors([p[1] for p in places], [p[2] for p in places]))
+    _, nearest = tree.query(_vectors(latitudes, longitudes), k=1)
+    # Only the places some postcode is nearest to: a county's few hundred, not 3,600.
+    used, place_of = np.unique(nearest, return_inverse=True)
+    return place_of.astype(np.int32), tuple(places[i][0] for i in used)
+
+
+class ReportCache:
+    """Reports by (catalogue serial, week, walk), the last KEPT of them, each made once.
+
+    Callers asking for the same report at once wait for the first to make it.
+    """
+
+    def __init__(self, kept: int = KEPT) -> None:
+        self._kept = kept
+        self._reports: OrderedDict[tuple, Coverage] = OrderedDict()
+        self._making: dict[tuple, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, make: Callable[[], Coverage]) -> Coverage:
+        with self._lock:
+            found = self._reports.get(key)
+            if found is not None:
+                self._reports.move_to_end(key)
+                return found
+            making = self._making.setdefault(key, threading.Lock())
+        with making:
+            with self._lock:
+                found = self._reports.get(key)
+            if found is None:
+                found = make()
+                with self._lock:
+                    self._reports[key] = found
+                    while len(self._reports) > self._kept:
+                        self._reports.popitem(last=False)
+            with self._lock:
+                self._making.pop(key, None)
+            return found
+
+    @property
+    def nbytes(self) -> int:
+        with self._lock:
+            return sum(report.nbytes for report in self._reports.values())
+
+    def clear(self) -> None:
+        with self._lock:
+            self._reports.clear()

@@ -1,0 +1,157 @@
+// Join the scheme (/join): a place asks to become a Safe Place. The form goes to
+// POST /api/applications; each problem the server finds is put beside its box, and all
+// of them in the problem box at the top, linked to those boxes. The server's checks are
+// the venue file's own: this page only says what is missing before sending.
+import { CATEGORY_WORDS } from "./constants.js";
+import { ApiError, request } from "./api.js";
+import { h, picture } from "./dom.js";
+
+const form = document.getElementById("join-form");
+const problem = document.getElementById("problem");
+const thanks = document.getElementById("thanks");
+const sendButton = document.getElementById("send");
+// The boxes marked "(needed)" in the page; the server says the same if one comes empty.
+const NEEDED = [...form.querySelectorAll('[aria-required="true"]')].map((input) => input.name);
+const YES_NO = ["step_free", "accessible_toilet", "quiet_space"];
+const SENDING_MS = 30000;
+
+const category = document.getElementById("join-category");
+category.append(...Object.entries(CATEGORY_WORDS).map(([value, words]) =>
+  h("option", { value, text: words, selected: value === "other" })));
+
+function inputOf(field) {
+  return document.getElementById(`join-${field}`);
+}
+
+// The words on the box's label (without "(needed)"), or the legend of a yes/no group.
+function labelWords(field) {
+  const input = inputOf(field);
+  if (!input) return null;
+  const label = input.tagName === "FIELDSET" ? input.querySelector("legend") : document.querySelector(`label[for="${input.id}"]`);
+  return label?.textContent.replace(/\s*\(needed\)\s*$/, "").trim() ?? null;
+}
+
+// "contact_phone must be a phone number" -> "Your phone number must be a phone number."
+function said(field, message) {
+  const label = labelWords(field);
+  const named = label && field && message.startsWith(field) && !/[\w-]/.test(message.charAt(field.length));
+  const words = named ? label + message.slice(field.length) : message;
+  return /[.!?]$/.test(words) ? words : `${words}.`;
+}
+
+function clearProblems() {
+  problem.hidden = true;
+  problem.replaceChildren();
+  for (const note of form.querySelectorAll(".field-error")) note.remove();
+  for (const input of form.querySelectorAll("[aria-invalid]")) {
+    input.removeAttribute("aria-invalid");
+    if (input.dataset.hint) input.setAttribute("aria-describedby", input.dataset.hint);
+    else input.removeAttribute("aria-describedby");
+  }
+}
+
+// The message just above the box; the box says it is wrong and points at it (and at
+// its hint, kept in data-hint to put back).
+function markField(input, message) {
+  const id = `${input.id}-error`;
+  const note = h("p", { class: "field-error", id }, h("span", { class: "visually-hidden", text: "Error: " }), message);
+  input.before(note);
+  if (input.tagName === "FIELDSET") return;
+  input.dataset.hint = input.dataset.hint ?? input.getAttribute("aria-describedby") ?? "";
+  input.setAttribute("aria-invalid", "true");
+  input.setAttribute("aria-describedby", [id, input.dataset.hint].filter(Boolean).join(" "));
+}
+
+// Problems by field ({field, message}): each beside its box, all in the box at the top.
+function showProblems(problems, general = []) {
+  const links = [];
+  const byField = new Map();
+  for (const { field, message } of problems) {
+    const input = field ? inputOf(field) : null;
+    if (!input) general.push(said(field, message));
+    else byField.set(field, [...(byField.get(field) ?? []), said(field, message)]);
+  }
+  for (const [field, messages] of byField) {
+    const input = inputOf(field);
+    markField(input, messages.join(" "));
+    const target = input.tagName === "FIELDSET" ? input.querySelector("input") : input;
+    links.push(h("li", {}, h("a", { href: `#${target.id}`, on: { click: (event) => {
+      event.preventDefault();
+      target.focus();
+    } } }, messages.join(" "))));
+  }
+  problem.replaceChildren(
+    h("h2", { text: "There is a problem" }),
+    ...general.map((sentence) => h("p", { text: sentence })),
+    links.length ? h("ul", { class: "problem-links" }, links) : null);
+  problem.hidden = false;
+  problem.focus();
+}
+
+function text(field) {
+  return inputOf(field).value.trim();
+}
+
+// The form as the API takes it: empty boxes left out, yes/no as true/false.
+function filled() {
+  const sent = {};
+  for (const input of form.querySelectorAll("input[type=text], input[type=tel], input[type=email], input[type=date], select, textarea")) {
+    const value = input.value.trim();
+    if (value) sent[input.name] = value;
+  }
+  for (const name of YES_NO) {
+    const chosen = form.querySelector(`input[name="${name}"]:checked`)?.value;
+    if (chosen) sent[name] = chosen === "yes";
+  }
+  if (/^\d{1,4}$/.test(text("trained_staff"))) sent.trained_staff = Number(text("trained_staff"));
+  return sent;
+}
+
+// What is missing, before anything is sent.
+function missing() {
+  const problems = NEEDED.filter((field) => !text(field)).map((field) => ({
+    field, message: `${labelWords(field)}: please fill this in`,
+  }));
+  const count = text("trained_staff");
+  if (count && !/^\d{1,4}$/.test(count)) {
+    problems.push({ field: "trained_staff", message: "Write the number of trained staff as digits, like 3" });
+  }
+  const email = text("contact_email");
+  if (email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
+    problems.push({ field: "contact_email", message: "Your email should look like sam@example.org" });
+  }
+  return problems;
+}
+
+function showThanks(message) {
+  form.hidden = true;
+  document.getElementById("join-intro").hidden = true;
+  thanks.replaceChildren(
+    h("div", { class: "idea" }, picture("checked", 64, "idea-pic"), h("div", { class: "idea-words" },
+      h("h2", { text: "Your form is sent" }),
+      ...message.split(/(?<=\.)\s+/).map((sentence) => h("p", { text: sentence })))));
+  thanks.hidden = false;
+  thanks.focus();
+}
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  clearProblems();
+  const before = missing();
+  if (before.length) {
+    showProblems(before);
+    return;
+  }
+  sendButton.disabled = true;
+  sendButton.setAttribute("aria-busy", "true");
+  try {
+    const { data } = await request("/api/applications", { method: "POST", json: filled(), timeoutMs: SENDING_MS, cache: "no-store" });
+    showThanks(data.message);
+  } catch (error) {
+    if (error instanceof ApiError && error.errors.length) showProblems(error.errors);
+    else showProblems([], [error.message || "Something went wrong. Please try again."]);
+  } finally {
+    sendButton.disabled = false;
+    sendButton.removeAttribute("aria-busy");
+  }
+});

@@ -1,0 +1,88 @@
+// The problems people reported (/staff/problems?status=…), for council officers: new,
+// in hand and done, each with its venue, the problem, the person's note and how to
+// reach them, and buttons to move it along with a note of what was done.
+import { h, picture } from "./dom.js";
+import { call } from "./staff-api.js";
+import { act, button, clearProblem, momentWords, say, showProblem, startPage } from "./staff-page.js";
+import { PROBLEM_PICTURES, STATUS_WORDS } from "./venue-problem.js";
+
+const status = document.getElementById("status");
+const problem = document.getElementById("problem");
+const list = document.getElementById("reports");
+const FILTERS = [["new", "New"], ["in_hand", "In hand"], ["done", "Done"]];
+const asked = new URLSearchParams(location.search).get("status");
+const chosen = FILTERS.some(([value]) => value === asked) ? asked : "new";
+// What each status can move to: [status, words, picture].
+const MOVES = {
+  new: [["in_hand", "Start on it", "clock"], ["done", "Mark as done", "checked"]],
+  in_hand: [["done", "Mark as done", "checked"]],
+  done: [["in_hand", "Open it again", "warning"]],
+};
+const MOVED = {
+  in_hand: "It is now in hand.",
+  done: "It is now done.",
+};
+
+function filters() {
+  const nav = document.getElementById("problem-filters");
+  nav.replaceChildren(h("ul", { class: "filter-links" }, FILTERS.map(([value, words]) =>
+    h("li", {}, h("a", {
+      class: "button button-plain", href: `/staff/problems?status=${value}`,
+      "aria-current": value === chosen ? "page" : null,
+    }, h("span", { text: words }))))));
+  nav.hidden = false;
+}
+
+function card(report) {
+  const noteId = `officer-note-${report.id}`;
+  return h("li", { class: "card", id: `report-${report.id}` },
+    h("h2", {}, h("a", { href: `/staff/edit?id=${report.venue_id}`, text: `${report.venue_name}, ${report.venue_town}` })),
+    h("p", { class: "problem-kind" }, picture(PROBLEM_PICTURES[report.problem] ?? "warning"), h("strong", { text: report.problem_words })),
+    h("p", { text: `Sent on ${momentWords(report.created_at)}.` }),
+    h("dl", {},
+      h("dt", { text: "What they wrote" }), h("dd", { text: report.note ?? "Nothing." }),
+      h("dt", { text: "How to reach them" }), h("dd", { text: report.contact ?? "They did not say." }),
+      h("dt", { text: "Now" }), h("dd", { text: STATUS_WORDS[report.status] })),
+    h("label", { for: noteId, text: "Note of what was done" }),
+    h("textarea", { id: noteId, rows: "2", maxlength: "500" }),
+    MOVES[report.status].map(([next, words, pictureName]) =>
+      button(words, pictureName, next === "done" ? "button-primary" : "button-secondary", {
+        "data-move": next, on: { click: (event) => move(event, report, next) },
+      })));
+}
+
+async function move(event, report, next) {
+  clearProblem(problem);
+  const note = document.getElementById(`officer-note-${report.id}`).value.trim();
+  const json = { status: next, ...(note ? { officer_note: note } : {}) };
+  const moved = await act(event.currentTarget, problem, () =>
+    call(`/api/feedback/${report.id}`, { method: "PATCH", json }));
+  if (!moved) return;
+  await act(null, problem, read);
+  say(status, `${MOVED[next]} ${report.venue_name}: ${report.problem_words}.`);
+  status.focus();
+}
+
+async function read() {
+  const { data } = await call("/api/feedback", { params: { status: chosen } });
+  list.replaceChildren(...data.map(card));
+  const none = { new: "There are no new problems.", in_hand: "No problems are in hand.", done: "No problems are done yet." };
+  say(status, data.length ? null : none[chosen]);
+  // The officer's own earlier note, to add to.
+  for (const report of data) {
+    if (report.officer_note) document.getElementById(`officer-note-${report.id}`).value = report.officer_note;
+  }
+}
+
+async function load() {
+  const me = await startPage({ officersOnly: true });
+  if (!me) return;
+  filters();
+  const shown = await act(null, problem, async () => {
+    await read();
+    return true;
+  });
+  if (!shown) say(status); // the problem box says why
+}
+
+load();

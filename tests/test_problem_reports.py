@@ -1,0 +1,297 @@
+""" "Something is wrong with this place": anyone may send one (throttled), nothing of it
+is ever public, officers see and settle them with the contact, a venue's staff see
+their own venue's without it. Every route by every kind of caller, on both databases."""
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import delete
+from sqlmodel import Session
+
+from app.db import make_engine
+from app.models.scheme import PROBLEM_KIND_WORDS, ProblemKind, ProblemReport, PublicPost
+from app.people.public_throttle import PROBLEM_REPORTS
+from app.venues.problem_reports import THANK_YOU
+from tests.conftest import sql
+from tests.people import cheap_hashing  # noqa: F401  (a fixture)
+from tests.test_listings import CALLERS, Site
+
+pytestmark = pytest.mark.usefixtures("cheap_hashing")
+
+
+@pytest.fixture(autouse=True)
+def no_reports(database_url: str) -> Iterator[None]:
+    """No reports or counted sends before or after each test. Before `engine` (which
+    deletes venues, and a report keeps its venue), so this runs on the URL alone."""
+    engine = make_engine(database_url)
+
+    def clear() -> None:
+        with Session(engine) as session:
+            session.execute(delete(ProblemReport))
+            session.execute(delete(PublicPost))
+            session.commit()
+
+    clear()
+    yield
+    clear()
+    engine.dispose()
+
+
+@pytest.fixture
+def site(engine, make_client) -> Site:
+    return Site(engine, make_client)
+
+
+def send(site: Site, venue_id: int | None = None, headers: dict[str, str] | None = None, **body):
+    body = {"problem": "closed_when_open", **body}
+    return site.client.post(
+        f"/api/venues/{venue_id or site.a}/feedback", json=body, headers=headers or {}
+    )
+
+
+def officer_list(site: Site, **params) -> list[dict]:
+    answer = site.client.get("/api/feedback", params=params, headers=site.callers["officer"])
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+# --- who may call which route ----------------------------------------------------------
+
+
+def call(site: Site, route: str, headers: dict[str, str]):
+    client, a = site.client, site.a
+    if route == "report a problem":
+        return send(site, headers=headers)
+    if route == "list the problems reported":
+        return client.get("/api/feedback", headers=headers)
+    if route == "settle a problem report":
+        assert send(site).status_code == 201
+        report = officer_list(site)[0]["id"]
+        return client.patch(f"/api/feedback/{report}", headers=headers, json={"status": "done"})
+    if route == "read a venue's problem reports":
+        return client.get(f"/api/venues/{a}/feedback", headers=headers)
+    raise AssertionError(route)
+
+
+MATRIX = {
+    "report a problem": (201, 201, 201, 201, 201, 201),
+    "list the problems reported": (401, 403, 403, 200, 401, 401),
+    "settle a problem report": (401, 403, 403, 200, 401, 401),
+    "read a venue's problem reports": (401, 200, 403, 200, 401, 401),
+}
+CELLS = [
+    (route, caller, status)
+    for route, statuses in MATRIX.items()
+    for caller, status in zip(CALLERS, statuses, strict=True)
+]
+
+
+@pytest.mark.parametrize(("route", "caller", "status"), CELLS)
+def test_who_may_do_what(site: Site, route: str, caller: str, status: int) -> None:
+    response = call(site, route, site.callers[caller])
+    assert response.status_code == status, response.text
+    if status >= 400:
+        assert response.json()["message"]  # a reason in plain words
+
+
+# --- sending ---------------------------------------------------------------------------
+
+
+def test_a_report_reaches_the_officers_with_its_contact_and_staff_without(site: Site) -> None:
+    before = site.client.get(f"/api/venues/{site.a}")
+    sent = send(
+        site, problem="could_not_get_in", note="  The door was locked.  ", contact="07700 900123"
+    )
+    assert (sent.status_code, sent.json()) == (201, {"message": THANK_YOU})
+    [report] = officer_list(site)
+    assert report["venue_id"] == site.a
+    assert (report["venue_name"], report["venue_town"]) == ("Place A-1", "Warwick")
+    assert report["problem"] == "could_not_get_in"
+    assert report["problem_words"] == "I could not get in"
+    assert (report["note"], report["contact"]) == ("The door was locked.", "07700 900123")
+    assert (report["status"], report["officer_note"]) == ("new", None)
+    staff = site.client.get(
+        f"/api/venues/{site.a}/feedback", headers=site.callers["staff of this venue"]
+    ).json()
+    assert [each["note"] for each in staff] == ["The door was locked."]
+    assert "contact" not in staff[0] and "officer_note" not in staff[0]
+    # Nothing of it is public: the venue's page and its ETag are as they were.
+    after = site.client.get(f"/api/venues/{site.a}")
+    assert after.json() == before.json() and after.headers["etag"] == before.headers["etag"]
+    assert "07700" not in site.client.get("/api/venues/offline").text
+    # Another venue's staff see none of it on their own venue.
+    other = site.client.get(
+        f"/api/venues/{site.b}/feedback", headers=site.callers["staff of another venue"]
+    )
+    assert other.json() == []
+
+
+def test_only_the_problem_is_needed_and_empty_words_are_kept_as_none(site: Site) -> None:
+    assert send(site, note="   ", contact="").status_code == 201
+    [report] = officer_list(site)
+    assert (report["note"], report["contact"]) == (None, None)
+
+
+@pytest.mark.parametrize("problem", list(ProblemKind))
+def test_every_problem_the_contract_names_is_taken(site: Site, problem: ProblemKind) -> None:
+    assert send(site, problem=problem.value).status_code == 201
+    assert officer_list(site)[0]["problem_words"] == PROBLEM_KIND_WORDS[problem]
+
+
+def test_the_problems_are_the_contracts() -> None:
+    assert [kind.value for kind in ProblemKind] == [
+        "closed_when_open",
+        "staff_did_not_help",
+        "wrong_information",
+        "could_not_get_in",
+        "other",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "words"),
+    [
+        ({"problem": "on_fire"}, "problem", "problem: Input should be"),
+        ({"problem": None}, "problem", "problem: Input should be"),
+        ({"note": "x" * 301}, "note", "note must be at most 300 characters."),
+        ({"contact": "x" * 201}, "contact", "contact must be at most 200 characters."),
+        ({"note": "Locked\x00 door"}, "note", "note holds a control character"),
+        ({"contact": "me\x07"}, "contact", "contact holds a control character"),
+        ({"note": '=HYPERLINK("http://x.example")'}, "note", "note must not start with ="),
+        ({"note": " @SUM(A1)"}, "note", "note must not start with @"),
+        ({"contact": "=1+1"}, "contact", "contact must not start with ="),
+        ({"contact": "+cmd|' /C calc'!A0"}, "contact", "contact must not start with +"),
+        ({"note": "abc\u202edcba"}, "note", "note holds an invisible mark"),
+        ({"name": "Sam"}, "name", "name: Extra inputs are not permitted"),
+    ],
+)
+def test_bad_reports_are_refused_with_words(site: Site, body: dict, field: str, words: str) -> None:
+    response = send(site, **body)
+    assert response.status_code == 422, response.text
+    answer = response.json()
+    assert words in answer["message"]
+    assert [error["field"] for error in answer["errors"]] == [field]
+    assert officer_list(site) == []
+    # A refused report is not counted against the sender.
+    assert sql(site_engine(site), "SELECT count(*) FROM public_post")[0][0] == 0
+
+
+def site_engine(site: Site):
+    return site.client.app.state.engine
+
+
+def test_a_phone_number_may_start_with_plus(site: Site) -> None:
+    assert send(site, contact="+44 7700 900123").status_code == 201
+    assert officer_list(site)[0]["contact"] == "+44 7700 900123"
+
+
+@pytest.mark.parametrize("venue", ["unknown", "withdrawn"])
+def test_an_unknown_or_withdrawn_venue_is_not_found(site: Site, venue: str) -> None:
+    venue_id = 999_999 if venue == "unknown" else site.a
+    if venue == "withdrawn":
+        officer = site.callers["officer"]
+        gone = site.client.post(
+            f"/api/venues/{site.a}/withdraw", headers={**officer, **site.etag(site.a)}
+        )
+        assert gone.status_code == 200
+    response = send(site, venue_id=venue_id)
+    assert response.status_code == 404
+    assert response.json()["message"] == (
+        f"There is no Safe Place with id {venue_id}. It may have left the scheme."
+    )
+    assert officer_list(site) == []
+
+
+def test_too_many_reports_from_one_address_wait(site: Site) -> None:
+    for _ in range(PROBLEM_REPORTS.most):
+        assert send(site).status_code == 201
+    refused = send(site, note="One more")
+    assert refused.status_code == 429
+    assert refused.json()["message"].startswith("Too many sent from here. Wait ")
+    assert int(refused.headers["retry-after"]) > 0
+    assert len(officer_list(site)) == PROBLEM_REPORTS.most
+    # Only the address and the time are kept for the count: never what was sent.
+    kept = sql(site_engine(site), "SELECT * FROM public_post")
+    assert len(kept) == PROBLEM_REPORTS.most
+    assert set(kept[0]._mapping) == {"id", "kind", "address", "at"}
+    assert {row.kind for row in kept} == {"problem_report"}
+
+
+# --- officers settle them ----------------------------------------------------------------
+
+
+def test_officers_see_them_newest_first_and_by_status(site: Site) -> None:
+    for note in ("First", "Second", "Third"):
+        assert (
+            send(site, venue_id=site.b if note == "Second" else site.a, note=note).status_code
+            == 201
+        )
+    reports = officer_list(site)
+    assert [r["note"] for r in reports] == ["Third", "Second", "First"]
+    assert reports[1]["venue_name"] == "Place B-1"
+    second = reports[1]["id"]
+    officer = site.callers["officer"]
+    moved = site.client.patch(
+        f"/api/feedback/{second}",
+        headers=officer,
+        json={"status": "in_hand", "officer_note": "Rang the manager."},
+    )
+    assert moved.status_code == 200, moved.text
+    assert (moved.json()["status"], moved.json()["officer_note"]) == (
+        "in_hand",
+        "Rang the manager.",
+    )
+    assert moved.json()["updated_at"] >= moved.json()["created_at"]
+    assert [r["note"] for r in officer_list(site, status="new")] == ["Third", "First"]
+    assert [r["note"] for r in officer_list(site, status="in_hand")] == ["Second"]
+    assert officer_list(site, status="done") == []
+    assert [r["note"] for r in officer_list(site, limit=1)] == ["Third"]
+    # The note alone leaves the status as it is; then done.
+    noted = site.client.patch(
+        f"/api/feedback/{second}", headers=officer, json={"officer_note": "Fixed."}
+    )
+    assert (noted.json()["status"], noted.json()["officer_note"]) == ("in_hand", "Fixed.")
+    done = site.client.patch(f"/api/feedback/{second}", headers=officer, json={"status": "done"})
+    assert (done.json()["status"], done.json()["officer_note"]) == ("done", "Fixed.")
+    # The venue's staff see the status move, never the officers' note.
+    staff = site.client.get(
+        f"/api/venues/{site.b}/feedback", headers=site.callers["staff of another venue"]
+    ).json()
+    assert [(r["note"], r["status"]) for r in staff] == [("Second", "done")]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "words"),
+    [
+        ({"status": "lost"}, 422, "status: Input should be"),
+        ({"status": None}, 422, "status must be new, in_hand or done."),
+        ({"officer_note": "y" * 501}, 422, "officer_note must be at most 500 characters."),
+        ({"officer_note": "-1+2"}, 422, "officer_note must not start with -"),
+        ({"contact": "someone"}, 422, "contact: Extra inputs are not permitted"),
+    ],
+)
+def test_bad_changes_are_refused_with_words(
+    site: Site, body: dict, status: int, words: str
+) -> None:
+    assert send(site, note="Kept").status_code == 201
+    report = officer_list(site)[0]
+    response = site.client.patch(
+        f"/api/feedback/{report['id']}", headers=site.callers["officer"], json=body
+    )
+    assert response.status_code == status, response.text
+    assert words in response.json()["message"]
+    assert officer_list(site) == [report]
+
+
+def test_an_unknown_report_is_not_found(site: Site) -> None:
+    response = site.client.patch(
+        "/api/feedback/424242", headers=site.callers["officer"], json={"status": "done"}
+    )
+    assert response.status_code == 404
+    assert (
+        response.json()["message"] == "There is no problem report with id 424242. Check the number."
+    )
+    bad_id = site.client.patch("/api/feedback/0", headers=site.callers["officer"], json={})
+    assert bad_id.status_code == 422
+    bad_status = site.client.get("/api/feedback?status=closed", headers=site.callers["officer"])
+    assert bad_status.status_code == 422 and "status" in bad_status.json()["message"]
