@@ -81,7 +81,12 @@ class VenueFields(SQLModel):
 class Venue(VenueFields, table=True):
     # A-1 and a-1 are one ref: checked before writing (app.venues.edits.ref_taken, the
     # import), and kept by the database when two writes race (migration 0007).
-    __table_args__ = (Index("ix_venue_ref_lower", func.lower(text("ref")), unique=True),)
+    __table_args__ = (
+        Index("ix_venue_ref_lower", func.lower(text("ref")), unique=True),
+        # The officers' list pages by name or town (migration 0009).
+        Index("ix_venue_name_order", func.lower(text("name")), "ref"),
+        Index("ix_venue_town_order", func.lower(text("town")), "ref"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     # Withdrawn venues are kept (with their history) but never shown.
