@@ -51,6 +51,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/catalogue_changes.py
 	$(BIN)/python bench/postcodes.py
 	$(BIN)/python bench/coverage.py
+	$(BIN)/python bench/officer_list.py
 	$(BIN)/python bench/lighthouse.py
 
 clean:

@@ -13,11 +13,11 @@ screen does:
   problems; and all of those at once).
 
 It prints p50 and p99 in ms for each, on SQLite, and on PostgreSQL when one answers at
-SAFE_PLACES_TEST_POSTGRES_URL (as the tests use), without and with the indexes it
-suggests (SUGGESTED_INDEXES). No targets are asserted: figures.
+SAFE_PLACES_TEST_POSTGRES_URL (as the tests use), without and with the list's indexes
+(LIST_INDEXES, migration 0009). No targets are asserted: figures.
 
     .venv/bin/python bench/officer_list.py [--sizes 1000,100000] [--runs 200] [--no-postgres]
-        [--indexes none|suggested|both]
+        [--indexes dropped|migrated|both]
 """
 
 import argparse
@@ -53,12 +53,10 @@ POSTGRES_URL = os.environ.get(
 )
 PAGE = "/api/venues/editable/page"
 PORT = 8771
-# Indexes the figures may call for (made here on the throwaway database only, with
-# --indexes: a migration is the lead's to add). Both serve `ORDER BY key, ref LIMIT`.
-SUGGESTED_INDEXES = (
-    "CREATE INDEX ix_venue_name_order ON venue (lower(name), ref)",
-    "CREATE INDEX ix_venue_town_order ON venue (lower(town), ref)",
-)
+# The list's indexes (migration 0009): both serve `ORDER BY key, ref LIMIT`. With
+# --indexes dropped (or both) they are dropped on the throwaway database, to show
+# what they are worth.
+LIST_INDEXES = ("ix_venue_name_order", "ix_venue_town_order")
 
 
 def serve(database_url: str) -> subprocess.Popen:
@@ -191,13 +189,13 @@ def measure(backend: str, size: int, runs: int, folder: Path, indexes: bool) -> 
         began = time.perf_counter()
         make_database(url, size)
         lived_in(url, size)
-        if indexes:
+        if not indexes:
             engine = make_engine(url)
             with engine.begin() as connection:
-                for statement in SUGGESTED_INDEXES:
-                    connection.execute(text(statement))
+                for index in LIST_INDEXES:
+                    connection.execute(text(f"DROP INDEX {index}"))
             engine.dispose()
-        with_indexes = " with the suggested indexes" if indexes else ""
+        with_indexes = "" if indexes else " without the list's indexes"
         made = time.perf_counter() - began
         print(f"\n{backend}, {size:,} venues{with_indexes} (made in {made:.0f} s)")
         server = serve(url)
@@ -228,9 +226,9 @@ def main() -> None:
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument(
         "--indexes",
-        choices=["none", "suggested", "both"],
+        choices=["dropped", "migrated", "both"],
         default="both",
-        help="Measure without, with, or both without and with SUGGESTED_INDEXES.",
+        help="Measure without the list's indexes (LIST_INDEXES), with them, or both.",
     )
     args = parser.parse_args()
     backends = ["sqlite"]
@@ -240,7 +238,7 @@ def main() -> None:
     try:
         for size in (int(text) for text in args.sizes.split(",")):
             for backend in backends:
-                for indexes in {"none": [False], "suggested": [True]}.get(
+                for indexes in {"dropped": [False], "migrated": [True]}.get(
                     args.indexes, [False, True]
                 ):
                     measure(backend, size, args.runs, folder, indexes)

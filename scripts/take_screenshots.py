@@ -122,6 +122,68 @@ def take_staff(context) -> None:
     shoot(page, "10-officer-venues", scroll_to="h1")
 
 
+def take_scheme(context) -> None:
+    """Running the scheme: a place applies, staff log a visit, a member of the public
+    reports a problem, and the officers' screens that show it all."""
+    page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.goto("/join")
+    shoot(page, "11-join")
+    page.get_by_label("Name of your place").fill("The Night Owl Café")
+    page.get_by_label("What kind of place is it?").select_option(label="Café")
+    page.get_by_label("Street address").fill("3 Castle Street")
+    page.get_by_label("Town").fill("Rugby")
+    page.get_by_label("Postcode").fill("CV21 2JT")
+    page.get_by_label("Opening hours").fill("Mo-Su 07:00-23:00")
+    page.get_by_label("Your name").fill("Sam Patel")
+    page.get_by_label("Your email").fill("sam@nightowl.example")
+    page.get_by_label("Your phone number").fill("01632 960124")
+    page.get_by_label("Number of staff who had the training").fill("3")
+    page.get_by_label("When did they have it?").fill("2026-11-02")
+    page.get_by_role("button", name="Send my form").click()
+    page.get_by_role("heading", name="Your form is sent").wait_for()
+
+    sign_in(page, STAFF[0])
+    page.locator(".card").first.get_by_role("link", name="Someone came to us").click()
+    page.get_by_role("heading", name="Why did they come?").wait_for()
+    shoot(page, "12-staff-visit-why", scroll_to="h1")
+    page.get_by_role("button", name="They were lost").click()
+    page.get_by_role("heading", name="What did you do?").wait_for()
+    shoot(page, "12b-staff-visit-what", scroll_to="h1")
+    page.get_by_role("button", name="We helped them find their way").click()
+    page.get_by_role("heading", name="Thank you. It is saved.").wait_for()
+    page.evaluate("sessionStorage.clear()")
+
+    page.goto("/venues/1")
+    page.locator("#venue:not([hidden])").wait_for()
+    page.get_by_text("Something is wrong with this place").click()
+    page.get_by_role("button", name="Send to the council").wait_for()
+    shoot(page, "13-venue-something-wrong", scroll_to="#report-problem")
+    page.get_by_role("radio", name="I could not get in").check()
+    page.get_by_role("button", name="Send to the council").click()
+    page.get_by_role("heading", name="Thank you").wait_for()
+
+    sign_in(page, OFFICER)
+    page.goto("/staff/applications")
+    page.locator(".card").first.wait_for()
+    shoot(page, "14-officer-applications", scroll_to="h1")
+    page.goto("/staff/usage")
+    page.get_by_role("table", name="Why people came").wait_for()
+    shoot(page, "15-officer-usage", scroll_to="h1")
+    shoot(page, "15b-officer-usage-bars", scroll_to="table >> nth=1")
+    page.goto("/staff/coverage")
+    page.locator("#heat tbody tr").first.wait_for()
+    shoot(page, "16-officer-coverage", scroll_to="#heat-heading")
+    shoot(page, "16b-officer-coverage-map", scroll_to="#map")
+    page.goto("/staff/problems")
+    page.locator(".card").first.wait_for()
+    shoot(page, "17-officer-problems", scroll_to="h1")
+    page.goto("/staff/poster?venue=1")
+    page.locator("#poster:not([hidden])").wait_for()
+    page.wait_for_load_state("networkidle")
+    shoot(page, "18-window-poster", scroll_to="#poster")
+
+
 def take(url: str, staff: bool = False) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
@@ -163,6 +225,7 @@ def take(url: str, staff: bool = False) -> None:
         shoot(page, "7-report")
         if staff:
             take_staff(context)
+            take_scheme(context)
         browser.close()
 
 
