@@ -20,10 +20,7 @@ from app.web.assets import WEB_DIR
 from tests.browser import NARROW, StaffSite, signed_in_already
 from tests.test_staff_standards import ready
 from tests.test_web_standards import (
-    axe_violations,
-    long_sentences_and_number_words,
-    small_targets,
-    text_sizes,
+    meets_the_standards,
 )
 
 VENUE = "SAMPLE-0031"
@@ -39,24 +36,6 @@ def context(browser, staff_site: StaffSite) -> Iterator:
     made.set_default_timeout(15000)
     yield made
     made.close()
-
-
-def meets_the_standards(tab, where: str) -> None:
-    tab.evaluate("window.scrollTo(0, 0)")  # from the top, as tests/test_staff_standards.py
-    count, report = axe_violations(tab)
-    assert count == 0, f"{where}: {report}"
-    body, line, smallest = text_sizes(tab)
-    assert body >= 19 and line / body >= 1.5 and smallest >= 19, where
-    assert small_targets(tab) == [], where
-    assert long_sentences_and_number_words(tab) == [], where
-    assert tab.evaluate("document.documentElement.scrollWidth") <= NARROW["width"], where
-    tab.set_viewport_size({"width": 640, "height": 800})
-    tab.evaluate("document.documentElement.style.zoom = '2'")
-    assert tab.evaluate(
-        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-    ), where
-    tab.evaluate("document.documentElement.style.zoom = ''")
-    tab.set_viewport_size(NARROW)
 
 
 def test_the_pictures_say_the_problems_as_the_api_does() -> None:

@@ -29,10 +29,7 @@ from tests.browser import LEAMINGTON, NARROW
 from tests.conftest import HEADER, venue_row
 from tests.servers import running_server
 from tests.test_web_standards import (
-    axe_violations,
-    long_sentences_and_number_words,
-    small_targets,
-    text_sizes,
+    meets_the_standards,
 )
 
 PHONES = {"320x640": NARROW, "390x844": {"width": 390, "height": 844}}
@@ -361,29 +358,10 @@ def test_the_new_states_meet_the_standards(phone) -> None:
     results by day and by night and on a closed place's page."""
     tap_near_me(phone)
     phone.wait_for_load_state("networkidle")
-    check_standards(phone)
+    meets_the_standards(phone, from_top=False)
     phone.locator("#results-body .place-link").last.click()
     phone.locator("#venue:not([hidden])").wait_for()
-    check_standards(phone)
-
-
-def check_standards(tab) -> None:
-    count, report = axe_violations(tab)
-    assert count == 0, report
-    body, line, smallest = text_sizes(tab)
-    assert body >= 19 and line / body >= 1.5 and smallest >= 19
-    assert small_targets(tab) == []
-    assert long_sentences_and_number_words(tab) == []
-    size = tab.viewport_size
-    assert tab.evaluate("document.documentElement.scrollWidth") <= size["width"]
-    # 200 % zoom in a 640 px window lays out like 320 px: it must fit the window too.
-    tab.set_viewport_size({"width": 640, "height": 800})
-    tab.evaluate("document.documentElement.style.zoom = '2'")
-    assert tab.evaluate(
-        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-    )
-    tab.evaluate("document.documentElement.style.zoom = ''")
-    tab.set_viewport_size(size)
+    meets_the_standards(phone, from_top=False)
 
 
 def test_the_page_words_have_no_stray_markup(page) -> None:

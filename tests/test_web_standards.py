@@ -105,24 +105,42 @@ def long_sentences_and_number_words(tab) -> list[str]:
     return problems
 
 
+def meets_the_standards(tab, where: str = "", *, from_top: bool = True, zoom: bool = True) -> None:
+    """The checks every screen and state must pass, at 320 px: axe finds nothing; text
+    19 px or more with 1.5 spacing; 48 px targets; sentences of 15 words or fewer, with
+    digits; nothing wider than the screen, and (with `zoom`) nothing wider than a 640 px
+    window at 200 % zoom, which lays out like 320 px. Afterwards the tab is as it was.
+
+    `from_top`: axe reads the sticky 999/101 bar where it is drawn now, so a target the
+    page has scrolled under it counts as too small (axe-core #3720); a person scrolls it
+    out from under the bar, so check from the top, as the page opens. What scrolling may
+    put under the bar is checked by test_keyboard_focus_is_never_under_the_top_bar."""
+    if from_top:
+        tab.evaluate("window.scrollTo(0, 0)")
+    count, report = axe_violations(tab)
+    assert count == 0, f"{where}: {report}"
+    body_size, line_height, smallest = text_sizes(tab)
+    assert body_size >= 19 and line_height / body_size >= 1.5 and smallest >= 19, where
+    assert small_targets(tab) == [], where
+    assert long_sentences_and_number_words(tab) == [], where
+    assert tab.evaluate("document.documentElement.scrollWidth") <= tab.viewport_size["width"]
+    if zoom:
+        viewport = tab.viewport_size
+        tab.set_viewport_size({"width": 640, "height": 800})
+        tab.evaluate("document.documentElement.style.zoom = '2'")
+        assert tab.evaluate(
+            "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+        ), where
+        tab.evaluate("document.documentElement.style.zoom = ''")
+        tab.set_viewport_size(viewport)
+
+
 @pytest.mark.parametrize("screen", SCREENS)
 def test_every_screen_meets_the_standards(screen_tab, screen: str) -> None:
-    """axe: zero violations; text 19 px+ with 1.5 spacing; 48 px targets; 15-word
-    sentences with digits; nothing wider than 320 px, or than the window at 200 % zoom."""
+    """Each public screen, in the state a person sees it (the results where the page
+    brought them into view)."""
     open_screen(screen_tab, screen)
-    count, report = axe_violations(screen_tab)
-    assert count == 0, report
-    body_size, line_height, smallest = text_sizes(screen_tab)
-    assert body_size >= 19 and line_height / body_size >= 1.5 and smallest >= 19
-    assert small_targets(screen_tab) == []
-    assert long_sentences_and_number_words(screen_tab) == []
-    assert screen_tab.evaluate("document.documentElement.scrollWidth") <= 320
-    # 200 % zoom in a 640 px window lays out like 320 px: it must fit the window too.
-    screen_tab.set_viewport_size({"width": 640, "height": 800})
-    screen_tab.evaluate("document.documentElement.style.zoom = '2'")
-    assert screen_tab.evaluate(
-        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-    )
+    meets_the_standards(screen_tab, screen, from_top=False)
 
 
 def test_every_picture_has_words_and_is_hidden_from_screen_readers(screen_tab) -> None:
