@@ -9,8 +9,10 @@ import re
 import select
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 from fastapi.testclient import TestClient
 from starlette.types import ASGIApp, Message
@@ -18,6 +20,8 @@ from starlette.types import ASGIApp, Message
 from app.http.bodies import JSON_TOO_BIG, MAX_JSON_BYTES, SIGN_IN_FIRST
 from tests.conftest import SAMPLE_CSV
 from tests.servers import running_server
+
+T = TypeVar("T")
 
 JSON = {"Content-Type": "application/json"}
 BIG = b'{"text": "' + b"a" * MAX_JSON_BYTES + b'"}'
@@ -65,10 +69,17 @@ def test_every_route_that_needs_a_sign_in_refuses_before_the_body(client: TestCl
     protected = operations(client, signed_in=True)
     assert ("POST", "/api/accounts") in protected and ("PATCH", "/api/venues/1") in protected
     for method, path in protected:
-        start, body, read = asyncio.run(asgi_call(client.app, method, path))
+        start, body, read = run_apart(asgi_call(client.app, method, path))
         assert (method, path, start["status"], read) == (method, path, 401, False)
         assert (b"www-authenticate", b"Bearer") in start["headers"]
         assert json.loads(body)["message"] == SIGN_IN_FIRST
+
+
+def run_apart(call: Coroutine[Any, Any, T]) -> T:
+    """asyncio.run on a thread of its own: once a browser test has started Playwright's
+    sync API, this thread has an event loop running, and asyncio.run refuses."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, call).result()
 
 
 async def asgi_call(app: ASGIApp, method: str, path: str) -> tuple[Message, bytes, bool]:
