@@ -3,20 +3,19 @@ the venue file, placed at its postcode), nothing of it is public until an office
 approves it, approval makes the venue and its staff account once, and vetting is for
 officers' eyes only. Every new route x every kind of caller."""
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from app.models import Account, AccountVenue, Application, PublicPost, Venue, VenueVetting
+from app.models import Account, AccountVenue, Venue
+from tests.callers import Site, answered, cells
 from tests.people import (
     PASSWORD,
     cheap_hashing,  # noqa: F401  (a fixture)
     token_headers,
 )
-from tests.test_listings import CALLERS, Site
 
 # Leamington Spa, by the Parade (Code-Point Open puts CV32 4AA at 52.287064, -1.534409).
 APPLYING = {
@@ -40,24 +39,8 @@ CV32_4AA = (52.287064, -1.534409)
 pytestmark = pytest.mark.usefixtures("cheap_hashing")
 
 
-def clear(engine: Engine) -> None:
-    with Session(engine) as session:
-        for table in (VenueVetting, Application, PublicPost):
-            session.execute(delete(table))
-        session.commit()
-
-
 @pytest.fixture
-def no_applications_left(engine: Engine) -> Iterator[None]:
-    """No applications, vetting or counted sends before or after: conftest's `engine`
-    deletes venues and accounts, which applications name."""
-    clear(engine)
-    yield
-    clear(engine)
-
-
-@pytest.fixture
-def site(engine: Engine, make_client, no_applications_left: None) -> Site:
+def site(engine: Engine, make_client) -> Site:
     return Site(engine, make_client)
 
 
@@ -389,11 +372,7 @@ MATRIX = {
     "read a venue's vetting": (401, 403, 403, 200, 401, 401),
     "change a venue's vetting": (401, 403, 403, 200, 401, 401),
 }
-CELLS = [
-    (route, caller, status)
-    for route, statuses in MATRIX.items()
-    for caller, status in zip(CALLERS, statuses, strict=True)
-]
+CELLS = cells(MATRIX)
 
 
 def call(site: Site, route: str, headers: dict[str, str]):
@@ -423,9 +402,7 @@ def call(site: Site, route: str, headers: dict[str, str]):
 @pytest.mark.parametrize(("route", "caller", "status"), CELLS)
 def test_who_may_do_what(site: Site, route: str, caller: str, status: int) -> None:
     response = call(site, route, site.callers[caller])
-    assert response.status_code == status, response.text
-    if status >= 400:
-        assert response.json()["message"]  # a reason in plain words
+    answered(response, status)
     if route != "send an application" and status >= 400:
         # Nothing was decided or changed by a caller who may not.
         listed = site.client.get("/api/applications", headers=site.callers["officer"]).json()

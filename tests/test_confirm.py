@@ -9,9 +9,9 @@ from app.hours import LONDON
 from app.models import Account, Role
 from app.permissions import editable_fields
 from app.venues.problem_reports import add_months
+from tests.callers import Site, answered, cells
 from tests.conftest import Clock
 from tests.people import cheap_hashing  # noqa: F401  (a fixture)
-from tests.test_listings import CALLERS, Site
 
 pytestmark = pytest.mark.usefixtures("cheap_hashing")
 
@@ -44,19 +44,13 @@ MATRIX = {
     "confirm a listing": (401, 200, 403, 200, 401, 401),
     "read when it is due": (401, 200, 403, 200, 401, 401),
 }
-CELLS = [
-    (route, caller, status)
-    for route, statuses in MATRIX.items()
-    for caller, status in zip(CALLERS, statuses, strict=True)
-]
+CELLS = cells(MATRIX)
 
 
 @pytest.mark.parametrize(("route", "caller", "status"), CELLS)
 def test_who_may_do_what(site: Site, route: str, caller: str, status: int) -> None:
     response = CALLS[route](site, site.callers[caller])
-    assert response.status_code == status, response.text
-    if status >= 400:
-        assert response.json()["message"]
+    answered(response, status)
 
 
 def test_confirming_is_recorded_and_changes_the_etag(site: Site, clock: Clock) -> None:

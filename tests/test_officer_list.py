@@ -3,12 +3,11 @@ totals, every sort both ways, every filter, bounds, open problem counts, staff s
 only their own, and the never-checked rule: a venue's check clock starts when it was
 added. On SQLite and PostgreSQL (the `engine` fixture)."""
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, delete, update
+from sqlalchemy import Engine, update
 from sqlmodel import Session
 
 from app.hours import LONDON
@@ -72,15 +71,8 @@ def set_venues(engine: Engine) -> dict[str, int]:
     return ids
 
 
-def no_reports(engine: Engine) -> None:
-    with Session(engine) as session:
-        session.execute(delete(ProblemReport))
-        session.commit()
-
-
 class Site:
     def __init__(self, engine: Engine, make_client) -> None:
-        no_reports(engine)
         self.ids = set_venues(engine)
         self.client = make_client()
         add_account(engine, "officer@example.org", "officer")
@@ -99,9 +91,8 @@ class Site:
 
 
 @pytest.fixture
-def site(engine: Engine, make_client) -> Iterator[Site]:
-    yield Site(engine, make_client)
-    no_reports(engine)  # the engine fixture empties the venues, which these rows name
+def site(engine: Engine, make_client) -> Site:
+    return Site(engine, make_client)
 
 
 def test_pages_fit_together_and_say_the_total(site: Site) -> None:

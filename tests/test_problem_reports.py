@@ -2,39 +2,16 @@
 is ever public, officers see and settle them with the contact, a venue's staff see
 their own venue's without it. Every route by every kind of caller, on both databases."""
 
-from collections.abc import Iterator
-
 import pytest
-from sqlalchemy import delete
-from sqlmodel import Session
 
-from app.db import make_engine
-from app.models.scheme import PROBLEM_KIND_WORDS, ProblemKind, ProblemReport, PublicPost
+from app.models.scheme import PROBLEM_KIND_WORDS, ProblemKind
 from app.people.public_throttle import PROBLEM_REPORTS
 from app.venues.problem_reports import THANK_YOU
+from tests.callers import Site, answered, cells
 from tests.conftest import sql
 from tests.people import cheap_hashing  # noqa: F401  (a fixture)
-from tests.test_listings import CALLERS, Site
 
 pytestmark = pytest.mark.usefixtures("cheap_hashing")
-
-
-@pytest.fixture(autouse=True)
-def no_reports(database_url: str) -> Iterator[None]:
-    """No reports or counted sends before or after each test. Before `engine` (which
-    deletes venues, and a report keeps its venue), so this runs on the URL alone."""
-    engine = make_engine(database_url)
-
-    def clear() -> None:
-        with Session(engine) as session:
-            session.execute(delete(ProblemReport))
-            session.execute(delete(PublicPost))
-            session.commit()
-
-    clear()
-    yield
-    clear()
-    engine.dispose()
 
 
 @pytest.fixture
@@ -79,19 +56,13 @@ MATRIX = {
     "settle a problem report": (401, 403, 403, 200, 401, 401),
     "read a venue's problem reports": (401, 200, 403, 200, 401, 401),
 }
-CELLS = [
-    (route, caller, status)
-    for route, statuses in MATRIX.items()
-    for caller, status in zip(CALLERS, statuses, strict=True)
-]
+CELLS = cells(MATRIX)
 
 
 @pytest.mark.parametrize(("route", "caller", "status"), CELLS)
 def test_who_may_do_what(site: Site, route: str, caller: str, status: int) -> None:
     response = call(site, route, site.callers[caller])
-    assert response.status_code == status, response.text
-    if status >= 400:
-        assert response.json()["message"]  # a reason in plain words
+    answered(response, status)
 
 
 # --- sending ---------------------------------------------------------------------------

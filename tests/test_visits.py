@@ -13,7 +13,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import positive_data_acceptance
 from schemathesis.generation import GenerationMode
-from sqlalchemy import Engine, delete, inspect, text
+from sqlalchemy import Engine, inspect, text
 from sqlmodel import Session, select
 
 from app.hours import LONDON
@@ -26,6 +26,7 @@ from app.models.scheme import (
 )
 from app.permissions import CHOOSE_PASSWORD, OFFICERS_ONLY
 from app.routers.visits import NOT_YOUR_VENUE, WITHDRAWN
+from tests.callers import answered, cells, every_caller
 from tests.conftest import HEADER, Clock, load, venue_row
 from tests.people import (
     add_account,
@@ -33,7 +34,6 @@ from tests.people import (
     token_headers,
     venue_ids,
 )
-from tests.test_listings import CALLERS, forged_token
 
 pytestmark = pytest.mark.usefixtures("cheap_hashing")
 A_VISIT = {"reason": "lost", "outcome": "sat_with_them"}
@@ -54,25 +54,9 @@ class Site:
         self.engine, self.clock = engine, clock
         self.client = client = make_client()
         self.a, self.b, self.c = venue_ids(engine, "A-1", "B-1", "C-1")
-        add_account(engine, "officer@example.org", "officer")
-        add_account(engine, "a@example.org", "staff", ("A-1",))
-        add_account(engine, "b@example.org", "staff", ("B-1",))
-        add_account(engine, "gone@example.org", "staff", ("A-1",))
+        self.callers = every_caller(engine, client, "A-1", "B-1")
         add_account(engine, "new@example.org", "staff", ("A-1",), must_change_password=True)
-        self.callers = {
-            "anonymous": {},
-            "staff of this venue": token_headers(client, "a@example.org"),
-            "staff of another venue": token_headers(client, "b@example.org"),
-            "officer": token_headers(client, "officer@example.org"),
-            "disabled account": token_headers(client, "gone@example.org"),
-            "forged token": {"Authorization": "Bearer " + forged_token()},
-        }
         self.newcomer = token_headers(client, "new@example.org")
-        with Session(engine) as session:
-            session.execute(
-                text("UPDATE account SET active = false WHERE email = 'gone@example.org'")
-            )
-            session.commit()
         self.officer = self.callers["officer"]
 
     def record(self, venue_id: int, at: datetime | None = None, headers=None, **visit: str):
@@ -94,16 +78,7 @@ class Site:
 
 @pytest.fixture
 def site(engine: Engine, make_client, clock: Clock):
-    forget_visits(engine)
-    yield Site(engine, make_client, clock)
-    # The shared `engine` fixture empties the venue table: visits must go first.
-    forget_visits(engine)
-
-
-def forget_visits(engine: Engine) -> None:
-    with Session(engine) as session:
-        session.execute(delete(Visit))
-        session.commit()
+    return Site(engine, make_client, clock)
 
 
 def stored_visits(engine: Engine) -> list[Visit]:
@@ -129,19 +104,13 @@ MATRIX = {
     "read the visits report": (401, 403, 403, 200, 401, 401),
     "download the visits report": (401, 403, 403, 200, 401, 401),
 }
-CELLS = [
-    (route, caller, status)
-    for route, statuses in MATRIX.items()
-    for caller, status in zip(CALLERS, statuses, strict=True)
-]
+CELLS = cells(MATRIX)
 
 
 @pytest.mark.parametrize(("route", "caller", "status"), CELLS)
 def test_who_may_do_what(site: Site, route: str, caller: str, status: int) -> None:
     response = call(site, route, site.callers[caller])
-    assert response.status_code == status, response.text
-    if status >= 400:
-        assert response.json()["message"]  # a reason in plain words
+    answered(response, status)
     if route == "record a visit":
         assert len(stored_visits(site.engine)) == (1 if status == 201 else 0)
 
