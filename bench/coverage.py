@@ -3,25 +3,36 @@
 1. In this process, through the route's own path (app.routers.coverage._report):
    the report's first call (the area's postcodes read and placed, the reach found,
    every venue's week), the same call again (cached), another week (the area kept,
-   the report made anew), a what-if, and the answer's JSON; at county size (the
-   sample venues in data/) and at 100,000 venues spread over Great Britain
-   (bench/synthetic.py), whose area is nearly all of its 1.7 million postcodes.
-2. A server (`safe-places serve`, 1 worker) on the county's venues: GET
-   /api/venues/nearest with wrk, flat out, with and without an officer asking
+   the report made anew), another walk, a what-if, and the answer's JSON; at county
+   size (the sample venues in data/), at 100,000 venues spread over Great Britain
+   (bench/synthetic.py), whose area is nearly all of its 1.7 million postcodes,
+   and at 100,000 venues with DISTINCT different opening hours (synthetic.py
+   reuses the sample's ~40: real venues' hours differ far more). Meanwhile a
+   thread that sleeps 1 ms records its longest wait (the GIL held, or a garbage
+   collection), and the longest full (generation 2) collection is timed.
+2. A server (`safe-places serve`, 1 worker) on the venues of --lookups-on:
+   GET /api/venues/nearest with wrk, flat out, with and without an officer asking
    for coverage reports back to back, each for a new week (never cached: the
    worst case), in the same process.
 
-    .venv/bin/python bench/coverage.py [--venues 100000] [--seconds 10]
+    .venv/bin/python bench/coverage.py [--venues 100000] [--distinct 20000]
+        [--seconds 10] [--lookups-on county|varied]
 """
 
 import argparse
+import gc
+import random
+import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
 import time
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
+from unittest import mock
 
 import httpx
 from sqlmodel import Session
@@ -34,8 +45,9 @@ from app.hours import check_hours, london_now
 from app.routers import coverage
 from app.venues.catalogue import Catalogue
 from app.venues.importing import import_venue_file
+from bench import synthetic
 from bench.mixed_load import OFFICER, PASSWORD, PORT, serve
-from bench.server_load import nearest_script, rss_mb, wait_until_up, wrk
+from bench.server_load import CONNECTIONS, nearest_script, rss_mb, wait_until_up
 from bench.synthetic import make_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +58,67 @@ def timed(call) -> tuple[float, object]:
     began = time.perf_counter()
     answer = call()
     return time.perf_counter() - began, answer
+
+
+class Stalls:
+    """While in use: the longest wait of a thread that sleeps 1 ms (what any other
+    thread, such as a public look-up, could be kept waiting), and the longest full
+    (generation 2) garbage collection."""
+
+    def __init__(self) -> None:
+        self.longest_gap = 0.0
+        self.longest_full_gc = 0.0
+        self._stop = threading.Event()
+        self._gc_began = 0.0
+
+    def _tick(self) -> None:
+        last = time.perf_counter()
+        while not self._stop.is_set():
+            time.sleep(0.001)
+            now = time.perf_counter()
+            self.longest_gap = max(self.longest_gap, now - last)
+            last = now
+
+    def _collected(self, phase: str, info: dict) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._gc_began = time.perf_counter()
+        else:
+            self.longest_full_gc = max(self.longest_full_gc, time.perf_counter() - self._gc_began)
+
+    def __enter__(self) -> "Stalls":
+        self._thread = threading.Thread(target=self._tick, daemon=True)
+        gc.callbacks.append(self._collected)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        gc.callbacks.remove(self._collected)
+
+
+def varied_hours(count: int, seed: int = 7) -> list[str]:
+    """`count` different opening hours, as real venues write them (times to the quarter)."""
+    rng = random.Random(seed)
+    found: set[str] = set()
+    while len(found) < count:
+        opens, closes = rng.randrange(24, 48), rng.randrange(56, 96)  # quarter hours
+        weekend = rng.choice(["Sa 10:00-16:00", "Sa-Su 09:00-17:30", "Sa 08:00-12:00; Su off"])
+        days = rng.choice(["Mo-Fr", "Mo-Sa", "Tu-Fr", "Mo-Th"])
+        late = rng.choice(["", "; Th 09:00-20:00", "; PH off", "; Fr 10:00-22:00"])
+        found.add(
+            f"{days} {opens // 4:02d}:{opens % 4 * 15:02d}-{closes // 4:02d}:{closes % 4 * 15:02d}"
+            f"; {weekend}{late}"
+        )
+    return sorted(found)
+
+
+def varied_database(url: str, count: int, distinct: int) -> None:
+    """bench/synthetic.py's venues, each with one of `distinct` opening hours."""
+    with mock.patch.object(synthetic, "sample_hours", lambda: varied_hours(distinct)):
+        make_database(url, count)
 
 
 def sample_database(url: str) -> None:
@@ -60,36 +133,52 @@ def in_process(label: str, url: str) -> None:
     engine = make_engine(url)
     catalogue = Catalogue(engine)
     gazetteer = Gazetteer.from_csv(ROOT / "data" / "gb_places.csv")
-    coverage.REPORTS.clear()
-    coverage._held_area = None
+    forget_reports()
     now = london_now()
     monday = now.date() + timedelta(days=7 - now.weekday())
 
-    def report(week=monday):
-        return coverage._report(catalogue, gazetteer, "", now, week, 15)
+    def report(week=monday, walk=15):
+        return coverage._report(catalogue, gazetteer, "", now, week, walk)
 
-    first, found = timed(report)
-    cached, _ = timed(report)
-    other, _ = timed(lambda: report(monday + timedelta(days=7)))
+    with Stalls() as stalls:
+        first, found = timed(report)
+        cached, _ = timed(report)
+        other, _ = timed(lambda: report(monday + timedelta(days=7)))
+        walk, _ = timed(lambda: report(monday, 20))
     lat, lon = float(found.area.latitudes[0]), float(found.area.longitudes[0])
     hours = check_hours("Mo-Su 18:00-23:00", lat, lon)
-    what_if, _ = timed(lambda: found.with_venue(lat, lon, hours))
+    body = coverage.WhatIfIn(latitude=lat, longitude=lon, opening_hours=hours.text)
+    settings = SimpleNamespace(area_name="")
+    what_if, asked = timed(
+        lambda: coverage.what_if(body, None, catalogue, gazetteer, None, settings, now)
+    )
+    what_if_kb = len(asked.model_dump_json()) / 1000
     answer, _ = timed(lambda: coverage._answer(found, None).model_dump_json())
     answered, _ = timed(lambda: coverage._answer(found, None).model_dump_json())
     held = coverage.REPORTS.nbytes + found.area.nbytes
     print(
-        f"{label:<10} {len(found.venues.opening):>8,} {len(found.area):>10,} "
-        f"{first:>8.2f} {cached * 1000:>9.3f} {other:>8.2f} {what_if:>8.2f} "
+        f"{label:<10} {len(found.venues.latitudes):>8,} {len(found.area):>10,} "
+        f"{first:>8.2f} {cached * 1000:>9.3f} {other:>8.2f} {walk:>8.2f} {what_if:>8.2f} "
+        f"{what_if_kb:>7.0f} "
         f"{answer * 1000:>8.0f} {answered * 1000:>8.1f} {held / 2**20:>8.1f} "
-        f"{first / max(cached, 1e-9):>9,.0f}"
+        f"{stalls.longest_gap * 1000:>8.0f} {stalls.longest_full_gc * 1000:>8.0f}"
     )
     catalogue.stop_watching()
     engine.dispose()
 
 
+def forget_reports() -> None:
+    coverage.REPORTS.clear()
+    for name in ("AREAS", "REACH", "WEEKS"):  # the report's parts, once they are kept
+        if hasattr(coverage, name):
+            getattr(coverage, name).clear()
+    if hasattr(coverage, "_held_area"):
+        coverage._held_area = None
+
+
 def reports_back_to_back(base: str, stop: threading.Event, done: list[float]) -> None:
     token = httpx.post(
-        base + "/api/auth/token", data={"username": OFFICER, "password": PASSWORD}
+        base + "/api/auth/token", data={"username": OFFICER, "password": PASSWORD}, timeout=120
     ).json()["access_token"]
     today = london_now().date()
     monday = today + timedelta(days=7 - today.weekday())
@@ -109,7 +198,22 @@ def reports_back_to_back(base: str, stop: threading.Event, done: list[float]) ->
             weeks += 1
 
 
-def lookups_while_reporting(url: str, seconds: int, folder: Path) -> None:
+def wrk(url: str, seconds: int, script: Path) -> tuple[float, str, str, int]:
+    """As bench/server_load.py's, but a look-up slower than 2 s is a figure (up to
+    10 s), not a failure: (requests/s, p50, p99, how many took over 10 s)."""
+    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s"]
+    command += ["--latency", "-s", str(script), url]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    if "Non-2xx" in output:
+        raise SystemExit(f"wrk saw errors:\n{output}")
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p50 = re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE).group(1)
+    p99 = re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE).group(1)
+    timeouts = re.search(r"timeout (\d+)", output)
+    return rate, p50, p99, int(timeouts.group(1)) if timeouts else 0
+
+
+def lookups_while_reporting(label: str, url: str, seconds: int, folder: Path) -> None:
     server = serve(url, 1)
     base = f"http://127.0.0.1:{PORT}"
     try:
@@ -130,11 +234,15 @@ def lookups_while_reporting(url: str, seconds: int, folder: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    (q_rate, q50, q99), (b_rate, b50, b99) = (sorted(runs)[ROUNDS // 2] for runs in (quiet, busy))
-    print(f"\nnearest look-ups, 1 worker, wrk 32 connections, {ROUNDS} x {seconds} s each:")
-    print(f"{'':<24} {'req/s':>8} {'p50':>8} {'p99':>8}")
-    print(f"{'no reports':<24} {q_rate:>8.0f} {q50:>8} {q99:>8}")
-    print(f"{'reports back to back':<24} {b_rate:>8.0f} {b50:>8} {b99:>8}")
+    (q_rate, q50, q99, q_out), (b_rate, b50, b99, b_out) = (
+        sorted(runs)[ROUNDS // 2] for runs in (quiet, busy)
+    )
+    print(
+        f"\nnearest look-ups ({label}), 1 worker, wrk 32 connections, {ROUNDS} x {seconds} s each:"
+    )
+    print(f"{'':<24} {'req/s':>8} {'p50':>8} {'p99':>8} {'>10 s':>6}")
+    print(f"{'no reports':<24} {q_rate:>8.0f} {q50:>8} {q99:>8} {q_out:>6}")
+    print(f"{'reports back to back':<24} {b_rate:>8.0f} {b50:>8} {b99:>8} {b_out:>6}")
     print(
         f"ratio {b_rate / q_rate:.2f}; {len(reports)} reports made meanwhile, "
         f"median {sorted(reports)[len(reports) // 2]:.2f} s each; server memory {rss:.0f} MB"
@@ -144,30 +252,41 @@ def lookups_while_reporting(url: str, seconds: int, folder: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--venues", type=int, default=100_000)
+    parser.add_argument("--distinct", type=int, default=20_000)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--lookups-on", choices=["county", "varied"], default="county")
+    parser.add_argument("--lookups-only", action="store_true", help="skip part 1")
     arguments = parser.parse_args()
     print(
         "Coverage report, 15 minutes' walk. Seconds unless said. cached: the report again; "
-        "JSON: the answer laid out, and again (kept); held: the report cache and the "
-        "area's postcodes."
+        "new walk: 20 minutes, same week; what-if: the route's answer, and its JSON's size; "
+        "JSON: the answer laid out, and again (kept); "
+        "held: the report cache and the area's postcodes; gap: the longest a thread "
+        "sleeping 1 ms waited; full GC: the longest generation-2 collection."
     )
     print(
         f"{'':<10} {'venues':>8} {'postcodes':>10} {'first':>8} {'cached ms':>9} "
-        f"{'new week':>8} {'what-if':>8} {'JSON ms':>8} {'again ms':>8} {'held MB':>8} "
-        f"{'1st/cached':>9}"
+        f"{'new week':>8} {'new walk':>8} {'what-if':>8} {'its KB':>7} {'JSON ms':>8} "
+        f"{'again ms':>8} "
+        f"{'held MB':>8} {'gap ms':>8} {'full GC ms':>8}"
     )
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         county = f"sqlite:///{folder}/county.db"
         sample_database(county)
-        in_process("county", county)
-        big = f"sqlite:///{folder}/big.db"
-        make_database(big, arguments.venues)
-        in_process(f"{arguments.venues // 1000}k", big)
+        varied = f"sqlite:///{folder}/varied.db"
+        varied_database(varied, arguments.venues, arguments.distinct)
+        if not arguments.lookups_only:
+            in_process("county", county)
+            big = f"sqlite:///{folder}/big.db"
+            make_database(big, arguments.venues)
+            in_process(f"{arguments.venues // 1000}k", big)
+            in_process(f"{arguments.venues // 1000}k/{arguments.distinct // 1000}k", varied)
         if shutil.which("wrk") is None:
             print("wrk is needed for the look-ups' part: apt-get install wrk")
             return
-        lookups_while_reporting(county, arguments.seconds, folder)
+        url = county if arguments.lookups_on == "county" else varied
+        lookups_while_reporting(arguments.lookups_on, url, arguments.seconds, folder)
 
 
 if __name__ == "__main__":

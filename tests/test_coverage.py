@@ -8,9 +8,21 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from app.hours import parse_hours
+from app.hours import Hours, parse_hours
+from app.hours.evaluate import _day
 from app.routers.coverage import REPORTS
-from app.venues.coverage import Area, Venues, report, span_words, walk_metres, week_bits
+from app.venues import coverage
+from app.venues.coverage import (
+    Area,
+    ReportCache,
+    Venues,
+    missing_hours,
+    report,
+    span_words,
+    week_bits,
+)
+from app.venues.geo import walk_metres, walking_minutes
+from app.venues.snapshot import Snapshot, VenueBlock, VenueEntry
 from tests.callers import Site, answered, cells
 from tests.conftest import HEADER, load, venue_row
 from tests.people import add_account, cheap_hashing, token_headers  # noqa: F401
@@ -18,12 +30,27 @@ from tests.people import add_account, cheap_hashing, token_headers  # noqa: F401
 # A week with no bank holiday, and one with one (Monday 28 December 2026, for Boxing Day).
 PLAIN_WEEK = date(2027, 1, 11)
 HOLIDAY_WEEK = date(2026, 12, 28)
+# The clocks go forward on Sunday 28 March 2027 (1am to 2am), back on Sunday 25 October 2026.
+SPRING_WEEK = date(2027, 3, 22)
+AUTUMN_WEEK = date(2026, 10, 19)
 # 0.001 degrees of latitude is 111 m; a 15-minute walk reaches 960 m as the crow flies.
 LON = -1.5
 
 
 def hour(day: int, clock: int) -> int:
     return day * 24 + clock
+
+
+def venues_of(latitudes: list[float], opening: list[tuple[Hours | None, int]]) -> Venues:
+    """Venues on the line of longitude LON, each with its (hours, closed until)."""
+    distinct = list(dict.fromkeys(hours for hours, _ in opening))
+    return Venues(
+        np.array(latitudes),
+        np.full(len(latitudes), LON),
+        distinct,
+        np.array([distinct.index(hours) for hours, _ in opening], dtype=np.int32),
+        np.array([closed for _, closed in opening], dtype=np.int64),
+    )
 
 
 def tiny(hours: list[str], week: date = PLAIN_WEEK):
@@ -39,15 +66,9 @@ def tiny(hours: list[str], week: date = PLAIN_WEEK):
         np.array([0, 0, 1, 1, 2], dtype=np.int32),
         ("Alpha", "Beta", "Gamma"),
     )
-    venues = Venues(
-        np.array([52.000, 52.020, 52.000]),
-        np.full(3, LON),
-        [
-            (parse_hours(text, lat, LON), 0)
-            for text, lat in zip(hours, (52.0, 52.02, 52.0), strict=True)
-        ],
-    )
-    return report(area, venues, week, 15)
+    latitudes = [52.000, 52.020, 52.000]
+    opening = [(parse_hours(text, lat, LON), 0) for text, lat in zip(hours, latitudes, strict=True)]
+    return report(area, venues_of(latitudes, opening), week, 15)
 
 
 HAND_MADE = ["Mo-Fr 09:00-17:00", "Mo-Su 18:00-02:00", "Sa 10:00-16:30"]
@@ -55,6 +76,7 @@ HAND_MADE = ["Mo-Fr 09:00-17:00", "Mo-Su 18:00-02:00", "Sa 10:00-16:30"]
 
 def test_walk_reach_follows_the_nearest_look_up() -> None:
     assert walk_metres(15) == 960.0  # 15 min x 80 m a minute / 1.25 for streets
+    assert all(walking_minutes(walk_metres(minutes)) == minutes for minutes in range(1, 61))
 
 
 def test_every_hour_worked_out_by_hand() -> None:
@@ -73,9 +95,10 @@ def test_every_hour_worked_out_by_hand() -> None:
 
 def test_worst_gaps_in_words() -> None:
     found = tiny(HAND_MADE)
-    # Each place's worst run: Alpha's is the weekend (2 postcodes x 32 hours).
+    # Each place's worst run: Alpha's is the weekend, on to Monday 9am (2 postcodes x 41
+    # hours): the week is a circle.
     assert [gap.words for gap in found.worst_gaps()] == [
-        "Alpha: Saturday 4pm to Sunday midnight. No open Safe Place within 15 minutes.",
+        "Alpha: Saturday 4pm to Monday 9am. No open Safe Place within 15 minutes.",
         # Its one reachable postcode is covered 6pm to 2am; half covered is no gap.
         "Beta: Monday 2am to 6pm. No open Safe Place within 15 minutes.",
     ]
@@ -91,7 +114,7 @@ def test_most_of_a_place_is_said_so() -> None:
         np.zeros(4, dtype=np.int32),
         ("Nuneaton",),
     )
-    venues = Venues(np.array([52.0]), np.array([LON]), [(parse_hours("Mo 10:00-12:00"), 0)])
+    venues = venues_of([52.0], [(parse_hours("Mo 10:00-12:00"), 0)])
     gaps = report(area, venues, PLAIN_WEEK, 15).never_covered()
     # 1 of its 4 postcodes is covered on Monday morning: most of it is never.
     assert [gap.words for gap in gaps] == [
@@ -130,11 +153,116 @@ def test_bank_holidays_follow_the_venues_rules() -> None:
 
 def test_what_if_adds_only_its_reach() -> None:
     found = tiny(["off", "off", "off"])
-    after = found.with_venue(52.010, LON, parse_hours("Mo-Su 20:00-23:00"))
+    more = found.more_cover(52.010, LON, parse_hours("Mo-Su 20:00-23:00"))
     # 52.010 reaches 52.005 and 52.015 (556 m), 52.000 and 52.020 are 1.1 km away.
     expected = [3 if 20 <= h % 24 < 23 else 0 for h in range(168)]
-    assert after.covered.tolist() == expected
+    assert (found.covered + more).tolist() == expected
     assert found.covered.tolist() == [0] * 168  # the report it came from is unchanged
+
+
+def test_a_gap_over_the_weekend_runs_on_into_monday() -> None:
+    # Alpha: closed Sunday 10pm to Monday 9am (11 hours) and Monday 5pm to midnight (7).
+    found = tiny(["Mo 09:00-17:00; Tu-Sa 00:00-24:00; Su 00:00-22:00", "off", "off"])
+    worst = found.worst_gaps()[0]
+    assert (worst.place, worst.start, worst.end) == ("Alpha", hour(6, 22), hour(7, 9))
+    assert worst.words == (
+        "Alpha: Sunday 10pm to Monday 9am. No open Safe Place within 15 minutes."
+    )
+    assert [(g.place, g.start, g.end) for g in found.all_gaps()] == [
+        ("Beta", 0, 168),  # 2 postcodes x 168 hours
+        ("Gamma", 0, 168),  # 1 x 168
+        ("Alpha", hour(6, 22), hour(7, 9)),  # 2 x 11
+        ("Alpha", hour(0, 17), hour(1, 0)),  # 2 x 7
+    ]
+
+
+def test_the_hour_the_clocks_skip_is_not_an_hour() -> None:
+    assert np.flatnonzero(missing_hours(SPRING_WEEK)).tolist() == [hour(6, 1)]
+    # The autumn hour that happens twice is one hour of the week, counted once.
+    assert not missing_hours(AUTUMN_WEEK).any() and not missing_hours(PLAIN_WEEK).any()
+    found = tiny(["24/7", "off", "off"], week=SPRING_WEEK)
+    shares = found.shares()
+    assert shares[hour(6, 1)] is None and found.covered[hour(6, 1)] == 0
+    assert shares[hour(6, 0)] == shares[hour(6, 2)] == pytest.approx(2 / 5)
+    assert found.worst_gaps() == []  # Alpha is covered in every hour there is
+    # A gap over the missing hour is one gap, and the hour is not counted in it.
+    found = tiny(["Mo-Sa 07:00-22:00; Su 02:00-22:00", "off", "off"], week=SPRING_WEEK)
+    night = next(g for g in found.all_gaps() if g.start == hour(5, 22))
+    assert night.end == hour(6, 2) and night.words.startswith("Alpha: Saturday 10pm to Sunday 2am.")
+
+
+def test_the_weeks_leave_the_shared_day_cache_alone() -> None:
+    before = _day.cache_info()
+    tiny(["Mo-Fr 08:00-18:30; Sa 09:15-12:45", "Mo-Su 06:00-23:15", "Tu-Th 10:00-14:00"])
+    after = _day.cache_info()
+    assert (after.hits, after.misses, after.currsize) == (
+        before.hits,
+        before.misses,
+        before.currsize,
+    )
+
+
+def test_venues_sharing_hours_share_the_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    worked: list[str] = []
+    real = coverage.week_bits
+
+    def counted(hours, closed_until, monday):
+        worked.append(hours.text)
+        return real(hours, closed_until, monday)
+
+    monkeypatch.setattr(coverage, "week_bits", counted)
+    same = "Mo-Fr 07:45-19:10"
+    tiny([same, same, same], week=date(2027, 2, 1))
+    tiny([same, same, "Sa 07:45-19:10"], week=date(2027, 2, 1))  # kept for the Monday
+    assert worked == [same, "Sa 07:45-19:10"]
+
+
+def test_closures_come_off_the_days_they_cover() -> None:
+    always = parse_hours("24/7")
+    venues = venues_of([52.0, 52.0], [(always, PLAIN_WEEK.toordinal() - 1), (always, 1)])
+    area = Area(np.array([52.0]), np.array([LON]), np.zeros(1, dtype=np.int32), ("Alpha",))
+    found = report(area, venues, PLAIN_WEEK, 15)
+    assert found.covered.tolist() == [1] * 168  # the closure ended before the week
+    found = report(area, venues_of([52.0], [(always, PLAIN_WEEK.toordinal() + 3)]), PLAIN_WEEK, 15)
+    assert found.covered.tolist() == [0] * 72 + [1] * 96  # closed Monday to Wednesday
+
+
+def entry(venue_id: int, lat: float, hours: str, closed_until: int = 0) -> VenueEntry:
+    return VenueEntry(venue_id, lat, LON, parse_hours(hours), closed_until, b"{", "Alpha")
+
+
+def test_the_snapshots_venues_as_arrays_leave_out_hidden_ones() -> None:
+    latitudes = [52.01, 52.02, 52.03, 52.04, 52.05]
+    base = VenueBlock.build(
+        entry(i, lat, "24/7" if i % 2 else "off") for i, lat in enumerate(latitudes, start=1)
+    )
+    snapshot = Snapshot.from_base(base, 1).with_changes(
+        {2: None, 3: entry(3, 53.0, "Mo 10:00-12:00", 700_000), 9: entry(9, 54.0, "24/7")}, 2
+    )
+    latitudes, longitudes, hours, hours_of, closed = snapshot.columns()
+    assert latitudes.tolist() == [52.01, 52.04, 52.05, 53.0, 54.0]  # base, then the overlay
+    assert longitudes.tolist() == [LON] * 5
+    assert [hours[i].text for i in hours_of] == ["24/7", "off", "24/7", "Mo 10:00-12:00", "24/7"]
+    assert len(hours) == 3 and hours_of.dtype == np.int32  # one per distinct value
+    assert closed.tolist() == [0, 0, 0, 700_000, 0]
+
+
+class Made:
+    nbytes = 1
+
+
+def test_a_report_that_fails_can_be_asked_for_again() -> None:
+    cache: ReportCache[Made] = ReportCache()
+
+    def fails() -> Made:
+        raise RuntimeError("the postcode table is missing")
+
+    with pytest.raises(RuntimeError):
+        cache.get(("week",), fails)
+    assert cache._making == {}
+    made = Made()
+    assert cache.get(("week",), lambda: made) is made
+    assert cache._making == {} and cache.get(("week",), fails) is made
 
 
 def test_span_words() -> None:
@@ -246,11 +374,12 @@ def test_what_if_raises_the_cover(site: Site) -> None:
     )
     assert response.status_code == 200, response.text
     body = response.json()
-    assert body["venues"] == 3
+    # Only what the page shows: no second report laid out and thrown away.
+    assert set(body) == {"position", "change", "change_words"}
     assert all(c["more_postcodes"] >= 0 for c in body["change"])
     night = body["change"][hour(2, 3)]
     assert night["percent_before"] == 0 and night["more_postcodes"] > 0
-    assert body["hours"][hour(2, 3)]["covered"] == night["more_postcodes"]
+    assert night["percent_after"] > 0
     assert body["change_words"].startswith("This venue would add cover in ")
 
 
@@ -308,6 +437,48 @@ def test_who_may_ask(site: Site, route: str, caller: str, status: int) -> None:
     else:
         response = site.client.post("/api/reports/coverage/what-if", headers=headers, json=WHAT_IF)
     answered(response, status)
+
+
+def test_the_spring_hour_is_said_not_counted(site: Site) -> None:
+    body = site.client.get(
+        "/api/reports/coverage?week=2027-03-22&hour=145", headers=officer(site)
+    ).json()
+    skipped = body["hours"][hour(6, 1)]
+    assert skipped["share"] is None and skipped["percent"] is None
+    assert skipped["note"] == "The clocks go forward: this hour does not happen."
+    assert "Sunday 1am" not in body["summary"]
+    assert body["map"]["hour"] == hour(6, 2)  # the clocks jump to 2am
+    what_if = site.client.post(
+        "/api/reports/coverage/what-if",
+        headers=officer(site),
+        json={**WHAT_IF, "week": "2027-03-22"},
+    ).json()
+    assert what_if["change"][hour(6, 1)]["percent_after"] is None
+    assert what_if["change"][hour(6, 1)]["more_postcodes"] == 0
+
+
+def test_a_new_walk_or_week_redoes_only_its_part(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = {"reach": 0, "weeks": 0}
+    reach, weeks = coverage.in_reach, coverage.WeekTable.weeks
+
+    def count(name, real):
+        def counted(*args):
+            calls[name] += 1
+            return real(*args)
+
+        return counted
+
+    monkeypatch.setattr(coverage, "in_reach", count("reach", reach))
+    monkeypatch.setattr(coverage.WeekTable, "weeks", count("weeks", weeks))
+    for query in ("walk_minutes=15&week=2027-01-11", "walk_minutes=20&week=2027-01-11"):
+        assert site.client.get(f"/api/reports/coverage?{query}", headers=officer(site)).is_success
+    assert calls == {"reach": 2, "weeks": 1}  # the week's weeks, once
+    assert site.client.get(
+        "/api/reports/coverage?walk_minutes=20&week=2027-01-18", headers=officer(site)
+    ).is_success
+    assert calls == {"reach": 2, "weeks": 2}  # the walk's reach, kept
 
 
 def test_a_change_to_the_venues_makes_a_new_report(engine: Engine, make_client) -> None:

@@ -59,6 +59,24 @@ def test_the_report_reads_at_320px(tab) -> None:
     standards_once_ready(tab)
 
 
+def test_the_hour_the_clocks_skip_says_so(tab) -> None:
+    open_report(tab)
+    tab.get_by_label("A day in the week to show").fill("2027-03-24")
+    tab.get_by_role("button", name="Show the cover").click()
+    note = tab.locator("#heat-note:not([hidden])")
+    note.wait_for()
+    assert note.inner_text() == "Sunday 1am: The clocks go forward: this hour does not happen."
+    sunday = tab.locator("#heat tbody tr").nth(6)
+    skipped = sunday.locator("td").nth(1)
+    assert skipped.inner_text().startswith("\u2013")
+    assert "The clocks go forward" in skipped.text_content()
+    assert sunday.locator("td").nth(2).inner_text().endswith("%")
+    # The heading row is the server's words for Monday's hours, less the day.
+    heads = tab.locator("#heat thead th").all_inner_texts()
+    assert heads[:2] == ["12am", "1am"] and heads[12] == "12pm" and heads[-1] == "11pm"
+    standards_once_ready(tab)
+
+
 def test_a_chosen_hour_on_the_map(tab) -> None:
     open_report(tab)
     tab.get_by_label("Day", exact=True).select_option(label="Sunday")

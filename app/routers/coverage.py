@@ -4,8 +4,11 @@ Safe Place within a walk, the worst gaps in words, and "what if we added one her
 The work (app.venues.coverage) runs in a worker thread (these are `def` routes),
 never on the event loop that answers public look-ups, and each report is made
 once per catalogue snapshot, week and walk (`REPORTS`, the last 4: about 1 MB
-each for a county), and each answer laid out once (`_answers`, the last 16).
-bench/coverage.py measures both, and the look-ups' speed while reports are made.
+each for a county), from parts kept apart so a new week or walk redoes only its
+own: the area's postcodes (`AREAS`, by outline and gazetteer), which venues each
+postcode reaches (`REACH`, by snapshot and walk) and the venues' weeks (`WEEKS`,
+by snapshot and Monday). Each answer is laid out once (`_answers`, the last 16).
+bench/coverage.py measures them, and the look-ups' speed while reports are made.
 """
 
 import threading
@@ -27,24 +30,29 @@ from app.models.venue import PlainFloat
 from app.problems import Invalid
 from app.venues.catalogue import Catalogue
 from app.venues.coverage import (
+    CLOCKS_GO_FORWARD,
     HOURS_IN_WEEK,
     Area,
     Coverage,
     Gap,
+    Reach,
     ReportCache,
     Venues,
     hour_label,
     nearest_places,
     postcodes_inside,
     report,
-    walk_metres,
+    week_table,
 )
-from app.venues.snapshot import Snapshot
+from app.venues.geo import walk_metres
 from app.venues.venue_file import UK_LATITUDE, UK_LONGITUDE
 
 router = APIRouter(prefix="/api/reports/coverage", tags=["reports"])
 
-REPORTS = ReportCache()
+REPORTS: ReportCache[Coverage] = ReportCache()
+AREAS: ReportCache[Area] = ReportCache(kept=1)
+REACH: ReportCache[Reach] = ReportCache(kept=2)
+WEEKS: ReportCache[np.ndarray] = ReportCache()
 # How far from today a week may be (a year, so bank holidays are worked out for at most 3 years).
 WEEKS_AWAY = 53
 LatLon = Annotated[list[float], Field(min_length=2, max_length=2)]
@@ -71,14 +79,23 @@ class HourOut(BaseModel):
     hour: int = Field(description="0 (Monday midnight to 1am) to 167 (Sunday 11pm to midnight)")
     words: str = Field(description="'Friday 10pm', 'Monday 12am' (midnight to 1am)")
     covered: int = Field(description="Postcodes with an open Safe Place within the walk")
-    share: float = Field(description="covered / postcodes, 0 to 1")
-    percent: int = Field(description="share as a whole percentage")
+    share: float | None = Field(
+        description="covered / postcodes, 0 to 1; null for the hour the clocks skip in spring"
+    )
+    percent: int | None = Field(description="share as a whole percentage; null as share is")
+    note: str | None = Field(
+        default=None,
+        description=f"Said instead of a share, for the skipped hour: '{CLOCKS_GO_FORWARD}'",
+    )
 
 
 class GapOut(BaseModel):
     place: str
     start: int = Field(description="The first hour of the week without cover")
-    end: int = Field(description="The first hour after the gap (up to 168)")
+    end: int = Field(
+        description="The first hour after the gap, up to 335: past 168 the gap runs on into "
+        "Monday (Sunday 10pm to Monday 7am is 166 to 175)"
+    )
     postcodes: int = Field(description="The place's postcodes left without cover, on average")
     words: str = Field(
         description="'Nuneaton: Friday 10pm to Saturday 7am. No open Safe Place within 15 minutes.'"
@@ -120,8 +137,8 @@ class CoverageOut(BaseModel):
 class HourChange(BaseModel):
     hour: int
     words: str
-    percent_before: int
-    percent_after: int
+    percent_before: int | None = Field(description="null for the hour the clocks skip in spring")
+    percent_after: int | None
     more_postcodes: int
 
 
@@ -143,10 +160,9 @@ class WhatIfIn(BaseModel):
     ]
     walk_minutes: WalkMinutes = 15
     week: Week = None
-    hour: Hour = None
 
 
-class WhatIfOut(CoverageOut):
+class WhatIfOut(BaseModel):
     position: LatLon = Field(description="Where the proposed venue was placed")
     change: list[HourChange] = Field(description="168 hours: the cover before and after")
     change_words: str
@@ -205,22 +221,20 @@ def what_if(
     except HoursError as error:
         raise Invalid(str(error), field="opening_hours") from None
     before = _report(catalogue, gazetteer, settings.area_name, now, body.week, body.walk_minutes)
-    after = before.with_venue(latitude, longitude, hours)
+    more = before.more_cover(latitude, longitude, hours).tolist()
+    total, covered = len(before.area), before.covered.tolist()
     change = [
         HourChange(
             hour=h,
             words=hour_label(h),
-            percent_before=_percent(int(before.covered[h]), len(before.area)),
-            percent_after=_percent(int(after.covered[h]), len(after.area)),
-            more_postcodes=int(after.covered[h] - before.covered[h]),
+            percent_before=None if before.missing[h] else _percent(covered[h], total),
+            percent_after=None if before.missing[h] else _percent(covered[h] + more[h], total),
+            more_postcodes=more[h],
         )
         for h in range(HOURS_IN_WEEK)
     ]
     return WhatIfOut(
-        **_out(after, body.hour).model_dump(),
-        position=[latitude, longitude],
-        change=change,
-        change_words=_change_words(change),
+        position=[latitude, longitude], change=change, change_words=_change_words(change)
     )
 
 
@@ -235,52 +249,27 @@ def _report(
     monday = _monday(week, now.date())
     snapshot = catalogue.snapshot
     outline = area_of(snapshot, area_name).outline
+    serial = snapshot.serial
 
     def make() -> Coverage:
-        return report(_area(outline, gazetteer), _venues(snapshot), monday, walk_minutes)
-
-    return REPORTS.get((snapshot.serial, monday, walk_minutes), make)
-
-
-def _venues(snapshot: Snapshot) -> Venues:
-    """The snapshot's active venues, straight from its blocks' arrays (no entry objects)."""
-    parts = []
-    for block, hidden in ((snapshot.base, snapshot.overlay.hidden), (snapshot.overlay.block, ())):
-        keep = np.ones(len(block), dtype=bool)
-        if hidden:
-            keep[list(hidden)] = False
-        positions = np.flatnonzero(keep)
-        parts.append(
-            (
-                np.asarray(block.latitudes, dtype=np.float64)[positions],
-                np.asarray(block.longitudes, dtype=np.float64)[positions],
-                list(zip(block.hours, block.closed_until, strict=True))
-                if not hidden
-                else [(block.hours[i], block.closed_until[i]) for i in positions.tolist()],
-            )
+        # The gazetteer itself in the key (not its id, which a new one may reuse).
+        area = AREAS.get((outline, gazetteer), lambda: _area(outline, gazetteer))
+        venues = Venues(*snapshot.columns())
+        reach = REACH.get(
+            (serial, outline, gazetteer, walk_minutes), lambda: Reach.of(area, venues, walk_minutes)
         )
-    return Venues(
-        np.concatenate([part[0] for part in parts]),
-        np.concatenate([part[1] for part in parts]),
-        [each for part in parts for each in part[2]],
-    )
+        weeks = WEEKS.get((serial, monday), lambda: week_table(monday).weeks(venues.hours))
+        return report(area, venues, monday, walk_minutes, reach, weeks)
 
-
-_held_area: tuple[tuple, int, Area] | None = None
+    return REPORTS.get((serial, monday, walk_minutes), make)
 
 
 def _area(outline: tuple[tuple[float, float], ...], gazetteer: Gazetteer) -> Area:
-    """The area's postcodes and their places, worked out again only when the outline moves."""
-    global _held_area
-    held = _held_area
-    if held is not None and held[0] == outline and held[1] == id(gazetteer):
-        return held[2]
+    """The area's postcodes and their places."""
     latitudes, longitudes = postcodes_inside(POSTCODES_DIR / FOLDER_NAME, outline)
     places = [(place.name, place.latitude, place.longitude) for place in gazetteer.places]
     place_of, names = nearest_places(latitudes, longitudes, places)
-    area = Area(latitudes, longitudes, place_of, names)
-    _held_area = (outline, id(gazetteer), area)
-    return area
+    return Area(latitudes, longitudes, place_of, names)
 
 
 def _monday(week: date | None, today: date) -> date:
@@ -316,18 +305,20 @@ def _percent(count: int, total: int) -> int:
 
 def _out(found: Coverage, hour: int | None) -> CoverageOut:
     total = len(found.area)
-    shares = found.shares()
     hours = [
         HourOut(
             hour=h,
             words=hour_label(h),
             covered=int(found.covered[h]),
-            share=round(shares[h], 4),
-            percent=_percent(int(found.covered[h]), total),
+            share=None if share is None else round(share, 4),
+            percent=None if share is None else _percent(int(found.covered[h]), total),
+            note=CLOCKS_GO_FORWARD if share is None else None,
         )
-        for h in range(HOURS_IN_WEEK)
+        for h, share in enumerate(found.shares())
     ]
     shown = found.worst_waking_hour() if hour is None else hour
+    if found.missing[shown]:
+        shown += 1  # the clocks jump from 1am to 2am: the map shows 2am
 
     def gap_out(g: Gap) -> GapOut:
         return GapOut(place=g.place, start=g.start, end=g.end, postcodes=g.postcodes, words=g.words)
@@ -337,7 +328,7 @@ def _out(found: Coverage, hour: int | None) -> CoverageOut:
         walk_minutes=found.walk_minutes,
         walk_metres=round(walk_metres(found.walk_minutes)),
         postcodes=total,
-        venues=len(found.venues.opening),
+        venues=len(found.venues),
         hours=hours,
         worst_gaps=[gap_out(gap) for gap in found.worst_gaps()],
         never_covered=[gap_out(gap) for gap in found.never_covered()],
@@ -357,8 +348,9 @@ def _out(found: Coverage, hour: int | None) -> CoverageOut:
 def _summary(hours: list[HourOut], total: int) -> str:
     if not total:
         return "There are no postcodes in the area yet. Add venues first."
-    best = max(hours, key=lambda h: (h.covered, -h.hour))
-    worst = min(hours, key=lambda h: (h.covered, h.hour))
+    real = [h for h in hours if h.share is not None]
+    best = max(real, key=lambda h: (h.covered, -h.hour))
+    worst = min(real, key=lambda h: (h.covered, h.hour))
     return (
         f"Best cover: {best.percent}% of postcodes, on {best.words}. "
         f"Least cover: {worst.percent}%, on {worst.words}."

@@ -18,30 +18,37 @@ What counts (and why):
   22:00-23:00, since someone arriving at 22:45 would find it shut. Unknown
   hours ("phone first") and temporary closures never count as open, as the
   nearest look-up's `open_now` never offers them.
+- **The clocks changing**: in spring, 1am to 2am on the last Sunday of March
+  never happens, so it is not an hour of the week: it has no share, no gap and
+  no place in the best or worst (`missing_hours`). In autumn, 1am to 2am happens
+  twice; the wall-clock hour is counted once, as a venue's hours say it once.
 - **A place's gap** is an hour in which most (more than half) of its postcodes
   have no open Safe Place in reach; the worst gaps are the longest runs of such
-  hours, weighted by how many postcodes they leave out.
+  hours, weighted by how many postcodes they leave out. The week is a circle: a
+  gap from Sunday 10pm to Monday 7am is one gap, not two.
 
-How it is fast: the postcodes' venues in reach are found once with a k-d tree;
-each venue's week is worked out once (venues sharing hours share the work) and
-packed as 168 bits (21 bytes); a postcode's week is the OR of its venues' weeks,
-one numpy reduction. See `Coverage` for what is kept afterwards.
+How it is fast: the postcodes' venues in reach are found once with a k-d tree
+(`Reach`, kept per walk); each distinct hours value's week is worked out once a
+Monday (`WeekTable`, its own cache: the shared day cache the public look-ups
+rely on is left alone) and packed as 168 bits (21 bytes); venues are an index
+into those weeks, never an object each; a postcode's week is the OR of its
+venues' weeks, one numpy reduction. See `Coverage` for what is kept afterwards.
 """
 
-import itertools
 import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import Generic, Protocol, TypeVar
 
 import numpy as np
 
 from app.gazetteer.postcodes import RECORD
-from app.hours import DAY_NAMES, Hours, State, clock_words
-from app.venues.geo import ROUTE_FACTOR, WALKING_METRES_PER_MINUTE, KDTree, unit_vectors
+from app.hours import DAY_NAMES, LONDON, Hours, State, clock_words
+from app.venues.geo import KDTree, unit_vectors, walk_metres
 
 HOURS_IN_WEEK = 168
 WEEK_BYTES = HOURS_IN_WEEK // 8
@@ -60,11 +67,12 @@ FIRST_K = 16
 CHUNK = 65536
 # Postcodes asked of the k-d tree at once (a few milliseconds' work each).
 QUERY_PIECE = 8192
-
-
-def walk_metres(walk_minutes: int) -> float:
-    """How far as the crow flies a walk of this many minutes reaches."""
-    return walk_minutes * WALKING_METRES_PER_MINUTE / ROUTE_FACTOR
+# Weeks kept per Monday (21 bytes each): past this, a table starts afresh.
+WEEKS_KEPT = 65536
+# Mondays whose weeks are kept.
+MONDAYS_KEPT = KEPT
+# What the spring hour that never happens says instead of a share.
+CLOCKS_GO_FORWARD = "The clocks go forward: this hour does not happen."
 
 
 def hour_words(index: int) -> str:
@@ -106,7 +114,12 @@ def _vectors(latitudes: object, longitudes: object) -> np.ndarray:
 
 
 def week_bits(hours: Hours | None, closed_until: int, monday: date) -> np.ndarray:
-    """168 booleans: open for the whole of each hour of the week starting `monday`."""
+    """168 booleans: open for the whole of each hour of the week starting `monday`.
+
+    Worked out with `Hours._segments`, the evaluation behind `Hours.day` without
+    the day cache all values share: 20,000 distinct values' weeks would empty the
+    cache the public look-ups rely on (see `WeekTable`).
+    """
     week = np.zeros(HOURS_IN_WEEK, dtype=bool)
     if hours is None:
         return week
@@ -115,7 +128,7 @@ def week_bits(hours: Hours | None, closed_until: int, monday: date) -> np.ndarra
         if day.toordinal() < closed_until:
             continue
         base = day_number * 24
-        for start, end, answer in hours.day(day):
+        for start, end, answer in hours._segments(day):
             if answer.state is State.OPEN:
                 first, last = -(-start // 60), end // 60  # whole hours inside [start, end)
                 if first < last:
@@ -123,19 +136,78 @@ def week_bits(hours: Hours | None, closed_until: int, monday: date) -> np.ndarra
     return week
 
 
-def packed_weeks(venues: Sequence[tuple[Hours | None, int]], monday: date) -> np.ndarray:
-    """Each venue's week as 21 bytes; venues with the same hours are worked out once."""
-    seen: dict[tuple[int, int], np.ndarray] = {}
-    rows = np.zeros((len(venues), WEEK_BYTES), dtype=np.uint8)
-    for i, (hours, closed_until) in enumerate(venues):
-        # A closure that ended before the week changes nothing: share the work.
-        closed = closed_until if closed_until > monday.toordinal() else 0
-        key = (id(hours), closed)
-        packed = seen.get(key)
-        if packed is None:
-            packed = seen[key] = np.packbits(week_bits(hours, closed, monday))
-        rows[i] = packed
-    return rows
+def missing_hours(monday: date) -> np.ndarray:
+    """168 booleans: the hours of the week that never happen in London (spring forward)."""
+    missing = np.zeros(HOURS_IN_WEEK, dtype=bool)
+    for day_number in range(7):
+        day = monday + timedelta(days=day_number)
+        begin = datetime.combine(day, time(0), LONDON).timestamp()
+        end = datetime.combine(day + timedelta(days=1), time(0), LONDON).timestamp()
+        if end - begin >= 24 * 60 * 60:
+            continue  # none missing (autumn's 25 hours are counted as 24)
+        for hour in range(24):
+            # A wall time in the gap comes back from UTC as another hour.
+            wall = datetime.combine(day, time(hour), LONDON)
+            if wall.astimezone(UTC).astimezone(LONDON).hour != hour:
+                missing[day_number * 24 + hour] = True
+    return missing
+
+
+# Each row: the week as 21 bytes, open only from the start of day 0…7 (closed before).
+_OPEN_FROM = np.packbits(np.arange(HOURS_IN_WEEK)[None, :] >= 24 * np.arange(8)[:, None], axis=1)
+
+
+class WeekTable:
+    """One Monday's weeks (21 bytes each) by hours value, worked out once per value.
+
+    The coverage report's own cache: keyed by the `Hours` object (parse_hours
+    shares one per value and nation), never the shared day cache."""
+
+    def __init__(self, monday: date) -> None:
+        self.monday = monday
+        self._row: dict[Hours | None, int] = {}
+        self._weeks = np.zeros((256, WEEK_BYTES), dtype=np.uint8)
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._row)
+
+    def weeks(self, values: Sequence[Hours | None]) -> np.ndarray:
+        """These values' weeks, one row each (a copy: the table may grow)."""
+        with self._lock:
+            rows = np.fromiter((self._row_of(hours) for hours in values), np.int64, len(values))
+            return self._weeks[rows]
+
+    def _row_of(self, hours: Hours | None) -> int:
+        row = self._row.get(hours)
+        if row is None:
+            row = self._row[hours] = len(self._row)
+            if row == len(self._weeks):
+                self._weeks = np.concatenate((self._weeks, np.zeros_like(self._weeks)))
+            self._weeks[row] = np.packbits(week_bits(hours, 0, self.monday))
+        return row
+
+
+_tables: OrderedDict[date, WeekTable] = OrderedDict()
+_tables_lock = threading.Lock()
+
+
+def week_table(monday: date) -> WeekTable:
+    """The table of `monday`'s weeks (the last MONDAYS_KEPT Mondays' are kept)."""
+    with _tables_lock:
+        table = _tables.get(monday)
+        if table is None or len(table) > WEEKS_KEPT:
+            table = _tables[monday] = WeekTable(monday)
+        _tables.move_to_end(monday)
+        while len(_tables) > MONDAYS_KEPT:
+            _tables.popitem(last=False)
+        return table
+
+
+def venue_weeks(venues: "Venues", weeks: np.ndarray, monday: date) -> np.ndarray:
+    """Each venue's week (21 bytes): its hours' week, less the days it is closed."""
+    closed_days = np.clip(venues.closed_until - monday.toordinal(), 0, 7)
+    return weeks[venues.hours_of] & _OPEN_FROM[closed_days]
 
 
 # Reach ----------------------------------------------------------------------------
@@ -184,20 +256,45 @@ def _query(tree: KDTree, points: np.ndarray, k: int, bound: float) -> tuple[np.n
     return distances, indices
 
 
-def postcode_weeks(
-    count: int, pairs: tuple[np.ndarray, np.ndarray], weeks: np.ndarray
-) -> np.ndarray:
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """Which venues each postcode can walk to, compactly: the postcodes with any
+    (`postcodes`), where each one's venues start in `venues`, and the venues."""
+
+    count: int  # the area's postcodes
+    postcodes: np.ndarray
+    starts: np.ndarray
+    venues: np.ndarray
+
+    @classmethod
+    def of(cls, area: "Area", venues: "Venues", walk_minutes: int) -> "Reach":
+        postcodes, found = in_reach(
+            _vectors(area.latitudes, area.longitudes),
+            _vectors(venues.latitudes, venues.longitudes),
+            walk_metres(walk_minutes),
+        )
+        starts = (
+            np.flatnonzero(np.r_[True, postcodes[1:] != postcodes[:-1]])
+            if len(postcodes)
+            else postcodes
+        )
+        return cls(len(area), postcodes[starts].astype(np.int32), starts, found.astype(np.int32))
+
+    @property
+    def nbytes(self) -> int:
+        return self.postcodes.nbytes + self.starts.nbytes + self.venues.nbytes
+
+
+def postcode_weeks(reach: Reach, weeks: np.ndarray) -> np.ndarray:
     """Each postcode's week (21 bytes): the OR of the weeks of the venues in its reach."""
-    postcodes, venues = pairs
-    if len(postcodes) == 0:
-        return np.zeros((count, WEEK_BYTES), dtype=np.uint8)
+    if len(reach.venues) == 0:
+        return np.zeros((reach.count, WEEK_BYTES), dtype=np.uint8)
     # As 3 words of 64 bits, not 21 bytes: a seventh of the work for the reduction.
     wide = np.zeros((len(weeks), 24), dtype=np.uint8)
     wide[:, :WEEK_BYTES] = weeks
     words = wide.view(np.uint64)
-    covered = np.zeros((count, 3), dtype=np.uint64)
-    starts = np.flatnonzero(np.r_[True, postcodes[1:] != postcodes[:-1]])
-    covered[postcodes[starts]] = np.bitwise_or.reduceat(words[venues], starts, axis=0)
+    covered = np.zeros((reach.count, 3), dtype=np.uint64)
+    covered[reach.postcodes] = np.bitwise_or.reduceat(words[reach.venues], reach.starts, axis=0)
     return np.ascontiguousarray(covered.view(np.uint8)[:, :WEEK_BYTES])
 
 
@@ -238,18 +335,26 @@ class Area:
 
 @dataclass(frozen=True, slots=True)
 class Venues:
-    """The venues counted: positions and each one's (hours, closed until ordinal)."""
+    """The venues counted, as arrays (no object per venue: at 100,000 venues those
+    cost full garbage collections of a third of a second): positions, the distinct
+    hours values, each venue's index into them, and the day (ordinal) its temporary
+    closure ends (0: none). `Snapshot.columns` gives them in this order."""
 
     latitudes: np.ndarray
     longitudes: np.ndarray
-    opening: list[tuple[Hours | None, int]]
+    hours: list[Hours | None]
+    hours_of: np.ndarray
+    closed_until: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.latitudes)
 
 
 @dataclass(frozen=True, slots=True)
 class Gap:
     place: str
     start: int  # hour of the week, 0-167
-    end: int  # the first hour after it, 1-168
+    end: int  # the first hour after it, 1-335: past 168 it runs on into Monday
     postcodes: int  # of the place's, left without cover for most of the run
     all_of_it: bool  # no postcode of the place covered in any of its hours
     walk_minutes: int
@@ -268,15 +373,38 @@ class Gap:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Gaps:
+    """Every run of gap hours, by place, worst (most postcode-hours left out) first:
+    arrays, one item a run, so a county-wide report keeps no object per run."""
+
+    place: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    postcodes: np.ndarray
+    all_of_it: np.ndarray
+
+    def gap(self, i: int, names: tuple[str, ...], walk_minutes: int) -> Gap:
+        return Gap(
+            names[self.place[i]],
+            int(self.start[i]),
+            int(self.end[i]),
+            int(self.postcodes[i]),
+            bool(self.all_of_it[i]),
+            walk_minutes,
+        )
+
+
 @dataclass(slots=True)
 class Coverage:
     """A week's report, and what a what-if needs to change it cheaply.
 
     Holds 21 bytes per postcode and per venue (their weeks) and 4 bytes per place
-    and hour, and shares the area's 12 bytes per postcode with every other report
-    of the area. Measured (bench/coverage.py, 2 reports and the area): 2.1 MB for
-    the county (38,000 postcodes), 28 MB at 100,000 venues over 442,000 postcodes;
-    all of Great Britain (1.7 million postcodes) would be about 36 MB a report.
+    and hour, and shares the area's 12 bytes per postcode, the venues' arrays and
+    the reach with every other report of the area. Measured (bench/coverage.py, 2
+    reports and the area): 2.1 MB for the county (38,000 postcodes), 28 MB at
+    100,000 venues over 442,000 postcodes; all of Great Britain (1.7 million
+    postcodes) would be about 36 MB a report.
     """
 
     monday: date
@@ -285,14 +413,16 @@ class Coverage:
     venues: Venues
     venue_weeks: np.ndarray  # per venue, 21 bytes
     weeks: np.ndarray  # per postcode, 21 bytes
+    missing: np.ndarray = field(init=False)  # per hour: never happens (spring forward)
     covered: np.ndarray = field(init=False)  # per hour: postcodes covered
     place_covered: np.ndarray = field(init=False)  # places x hours
     place_sizes: np.ndarray = field(init=False)
-    _gaps: list[tuple[float, "Gap"]] | None = field(init=False, default=None)
+    _gaps: Gaps | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         places = len(self.area.place_names)
         place_of = self.area.place_of
+        self.missing = missing_hours(self.monday)
         self.place_sizes = np.bincount(place_of, minlength=places)
         self.place_covered = np.zeros((places, HOURS_IN_WEEK), dtype=np.int32)
         # A chunk of postcodes at a time, unpacked to one byte an hour (at most 11 MB);
@@ -304,6 +434,7 @@ class Coverage:
             self.place_covered[chunk_places[runs]] += np.add.reduceat(
                 hours, runs, axis=0, dtype=np.int32
             )
+        self.place_covered[:, self.missing] = 0
         self.covered = self.place_covered.sum(axis=0, dtype=np.int64)
 
     @property
@@ -315,58 +446,56 @@ class Coverage:
             + self.covered.nbytes
         )
 
-    def shares(self) -> list[float]:
-        """Per hour, the share (0-1) of the area's postcodes covered."""
+    def shares(self) -> list[float | None]:
+        """Per hour, the share (0-1) of the area's postcodes covered; None: no such hour."""
         total = len(self.area)
-        return [float(c) / total if total else 0.0 for c in self.covered]
+        return [
+            None if missing else float(c) / total if total else 0.0
+            for c, missing in zip(self.covered, self.missing, strict=True)
+        ]
 
-    def gaps(self) -> list[tuple[float, Gap]]:
-        """Every run of gap hours, by place, with the postcode-hours it leaves out."""
+    def gaps(self) -> Gaps:
+        """Every run of gap hours, by place, worst first (worked out once)."""
         if self._gaps is None:
-            self._gaps = self._find_gaps()
+            self._gaps = find_gaps(
+                self.place_covered, self.place_sizes, self.missing, self.area.place_names
+            )
         return self._gaps
 
-    def _find_gaps(self) -> list[tuple[float, Gap]]:
-        sizes = self.place_sizes
-        found: list[tuple[float, Gap]] = []
-        gap_hours = self.place_covered < GAP_BELOW * sizes[:, None]
-        for place in np.flatnonzero(gap_hours.any(axis=1) & (sizes > 0)):
-            row = gap_hours[place]
-            edges = np.flatnonzero(np.diff(np.r_[0, row.astype(np.int8), 0]))
-            for start, end in zip(edges[::2], edges[1::2], strict=True):
-                covered = self.place_covered[place, start:end]
-                left_out = sizes[place] - covered
-                gap = Gap(
-                    self.area.place_names[place],
-                    int(start),
-                    int(end),
-                    round(float(left_out.mean())),
-                    bool((covered == 0).all()),
-                    self.walk_minutes,
-                )
-                found.append((float(left_out.sum()), gap))
-        found.sort(key=lambda pair: (-pair[0], pair[1].start, pair[1].place))
-        return found
+    def all_gaps(self) -> list[Gap]:
+        """Every run of gap hours as a `Gap`, worst first: for a small area."""
+        gaps = self.gaps()
+        return [
+            gaps.gap(i, self.area.place_names, self.walk_minutes) for i in range(len(gaps.place))
+        ]
 
     def worst_gaps(self, limit: int = WORST_GAPS) -> list[Gap]:
         """Each place's worst gap, in places that have cover at some hours, worst first."""
-        seen: set[str] = set()
-        gaps = []
-        for _, gap in self.gaps():
-            if gap.end - gap.start < HOURS_IN_WEEK and gap.place not in seen:
-                seen.add(gap.place)
-                gaps.append(gap)
-        return gaps[:limit]
+        gaps = self.gaps()
+        seen: set[int] = set()
+        found = []
+        for i in np.flatnonzero(gaps.end - gaps.start < HOURS_IN_WEEK).tolist():
+            place = int(gaps.place[i])
+            if place not in seen:
+                seen.add(place)
+                found.append(gaps.gap(i, self.area.place_names, self.walk_minutes))
+                if len(found) == limit:
+                    break
+        return found
 
     def never_covered(self, limit: int = WORST_GAPS) -> list[Gap]:
         """Places with no cover (for most of them) at any hour, biggest first."""
-        gaps = (gap for _, gap in self.gaps() if gap.end - gap.start >= HOURS_IN_WEEK)
-        return list(itertools.islice(gaps, limit))
+        gaps = self.gaps()
+        every_hour = np.flatnonzero(gaps.end - gaps.start >= HOURS_IN_WEEK)[:limit]
+        return [gaps.gap(i, self.area.place_names, self.walk_minutes) for i in every_hour.tolist()]
 
     def worst_waking_hour(self) -> int:
         """The hour people are most likely out (7am to 11pm) with the least cover."""
         waking = [day * 24 + hour for day in range(7) for hour in WAKING]
-        return min(waking, key=lambda hour: (self.covered[hour], hour))
+        return min(
+            (hour for hour in waking if not self.missing[hour]),
+            key=lambda hour: (self.covered[hour], hour),
+        )
 
     def uncovered_points(self, hour: int) -> list[tuple[float, float]]:
         """Where postcodes have no open Safe Place in reach at this hour (thinned)."""
@@ -385,19 +514,70 @@ class Coverage:
             found += [(lat, lon, is_open) for lat, lon in points]
         return found
 
-    def with_venue(self, latitude: float, longitude: float, hours: Hours) -> "Coverage":
-        """The same report with one more venue: only the postcodes in its reach change."""
+    def more_cover(self, latitude: float, longitude: float, hours: Hours) -> np.ndarray:
+        """Per hour, the postcodes one more venue would cover that are not covered now:
+        only the postcodes in its reach are looked at, and no report is made."""
         near = within(self.area, latitude, longitude, walk_metres(self.walk_minutes))
         week = np.packbits(week_bits(hours, 0, self.monday))
-        weeks = self.weeks.copy()
-        weeks[near] |= week
-        venues = Venues(
-            np.r_[self.venues.latitudes, latitude],
-            np.r_[self.venues.longitudes, longitude],
-            [*self.venues.opening, (hours, 0)],
-        )
-        venue_weeks = np.vstack((self.venue_weeks, week))
-        return Coverage(self.monday, self.walk_minutes, self.area, venues, venue_weeks, weeks)
+        gained = np.unpackbits(week & ~self.weeks[near], axis=1).sum(axis=0, dtype=np.int64)
+        gained[self.missing] = 0
+        return gained
+
+
+def find_gaps(
+    place_covered: np.ndarray,
+    sizes: np.ndarray,
+    missing: np.ndarray,
+    names: tuple[str, ...],
+) -> Gaps:
+    """Every run of gap hours, every place at once, worst first (then earliest, then by name).
+
+    The week is a circle, so a run may start on Sunday and end on Monday (its `end`
+    is then past 168); hours that never happen are skipped, not counted.
+    """
+    hours = np.flatnonzero(~missing)
+    count = len(hours)
+    covered = place_covered[:, hours]
+    gap = (covered < GAP_BELOW * sizes[:, None]) & (sizes[:, None] > 0)
+    places = np.flatnonzero(gap.any(axis=1))
+    gap, covered, sizes = gap[places], covered[places], sizes[places]
+    # Turn each place's week to start at an hour with cover, so no run crosses its end
+    # (a place with a gap in every hour starts where it is: one run, the whole week).
+    turn = np.where(gap.all(axis=1), 0, np.argmin(gap, axis=1))
+    order = (np.arange(count)[None, :] + turn[:, None]) % count
+    rows = np.arange(len(places))[:, None]
+    gap, covered = gap[rows, order], covered[rows, order]
+    left_out = np.cumsum(np.c_[np.zeros(len(places)), sizes[:, None] - covered], axis=1)
+    none_covered = np.cumsum(np.c_[np.zeros(len(places)), covered == 0], axis=1)
+    edges = np.diff(
+        np.c_[np.zeros(len(places), np.int8), gap.astype(np.int8), np.zeros(len(places), np.int8)],
+        axis=1,
+    )
+    which, first = np.nonzero(edges == 1)
+    _, after = np.nonzero(edges == -1)
+    length = after - first
+    weight = left_out[which, after] - left_out[which, first]
+    # Back to hours of the week: the first hour, and the first hour after the run.
+    start_at, end_at = first + turn[which], after + turn[which]
+    start = hours[start_at % count] + HOURS_IN_WEEK * (start_at // count)
+    end = hours[end_at % count] + HOURS_IN_WEEK * (end_at // count)
+    full = length == count
+    start, end = np.where(full, 0, start), np.where(full, HOURS_IN_WEEK, end)
+    later = start >= HOURS_IN_WEEK
+    start, end = (
+        np.where(later, start - HOURS_IN_WEEK, start),
+        np.where(later, end - HOURS_IN_WEEK, end),
+    )
+    name_rank = np.argsort(np.argsort(np.array(names, dtype=object)))
+    place = places[which]
+    ranked = np.lexsort((name_rank[place], start, -weight))
+    return Gaps(
+        place[ranked],
+        start[ranked],
+        end[ranked],
+        np.round(weight / length)[ranked].astype(np.int64),
+        (none_covered[which, after] - none_covered[which, first] == length)[ranked],
+    )
 
 
 def within(area: Area, latitude: float, longitude: float, metres: float) -> np.ndarray:
@@ -436,15 +616,24 @@ def thinned(latitudes: np.ndarray, longitudes: np.ndarray) -> list[tuple[float, 
     ]
 
 
-def report(area: Area, venues: Venues, monday: date, walk_minutes: int) -> Coverage:
-    """The week's report: reach found once, each venue's week once, one OR per postcode."""
-    postcode_vectors = _vectors(area.latitudes, area.longitudes)
-    venue_vectors = _vectors(venues.latitudes, venues.longitudes)
-    pairs = in_reach(postcode_vectors, venue_vectors, walk_metres(walk_minutes))
-    del postcode_vectors, venue_vectors
-    weeks = packed_weeks(venues.opening, monday)
+def report(
+    area: Area,
+    venues: Venues,
+    monday: date,
+    walk_minutes: int,
+    reach: Reach | None = None,
+    weeks: np.ndarray | None = None,
+) -> Coverage:
+    """The week's report: one OR per postcode of its venues' weeks. `reach` (for this
+    area, venues and walk) and `weeks` (the venues' distinct hours' weeks, as
+    `WeekTable.weeks` gives them) are worked out when not given."""
+    if reach is None:
+        reach = Reach.of(area, venues, walk_minutes)
+    if weeks is None:
+        weeks = week_table(monday).weeks(venues.hours)
+    each_venue = venue_weeks(venues, weeks, monday)
     return Coverage(
-        monday, walk_minutes, area, venues, weeks, postcode_weeks(len(area), pairs, weeks)
+        monday, walk_minutes, area, venues, each_venue, postcode_weeks(reach, each_venue)
     )
 
 
@@ -492,37 +681,47 @@ def nearest_places(
     return place_of.astype(np.int32), tuple(places[i][0] for i in used)
 
 
-class ReportCache:
-    """Reports by (catalogue serial, week, walk), the last KEPT of them, each made once.
+class Measured(Protocol):
+    @property
+    def nbytes(self) -> int: ...
 
-    Callers asking for the same report at once wait for the first to make it.
-    """
+
+Kept = TypeVar("Kept", bound=Measured)
+
+
+class ReportCache(Generic[Kept]):
+    """Reports (or their parts: the area, reach, weeks) by key, the last KEPT of
+    them, each made once. Callers asking for the same one at once wait for the
+    first to make it; if making it fails, the next caller tries again."""
 
     def __init__(self, kept: int = KEPT) -> None:
         self._kept = kept
-        self._reports: OrderedDict[tuple, Coverage] = OrderedDict()
+        self._reports: OrderedDict[tuple, Kept] = OrderedDict()
         self._making: dict[tuple, threading.Lock] = {}
         self._lock = threading.Lock()
 
-    def get(self, key: tuple, make: Callable[[], Coverage]) -> Coverage:
+    def get(self, key: tuple, make: Callable[[], Kept]) -> Kept:
         with self._lock:
             found = self._reports.get(key)
             if found is not None:
                 self._reports.move_to_end(key)
                 return found
             making = self._making.setdefault(key, threading.Lock())
-        with making:
-            with self._lock:
-                found = self._reports.get(key)
-            if found is None:
-                found = make()
+        try:
+            with making:
                 with self._lock:
-                    self._reports[key] = found
-                    while len(self._reports) > self._kept:
-                        self._reports.popitem(last=False)
+                    found = self._reports.get(key)
+                if found is None:
+                    found = make()
+                    with self._lock:
+                        self._reports[key] = found
+                        while len(self._reports) > self._kept:
+                            self._reports.popitem(last=False)
+                return found
+        finally:
             with self._lock:
-                self._making.pop(key, None)
-            return found
+                if self._making.get(key) is making:
+                    del self._making[key]
 
     @property
     def nbytes(self) -> int:

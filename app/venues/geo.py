@@ -110,6 +110,12 @@ def walking_minutes(metres: float) -> int | None:
     return max(1, math.ceil(metres * ROUTE_FACTOR / WALKING_METRES_PER_MINUTE))
 
 
+def walk_metres(walk_minutes: float) -> float:
+    """How far as the crow flies a walk of this many minutes reaches: the inverse of
+    `walking_minutes` (without its rounding up)."""
+    return walk_minutes * WALKING_METRES_PER_MINUTE / ROUTE_FACTOR
+
+
 def direction_words(metres: float, bearing: float) -> str:
     """'north-east', or 'here' when the place is where you are."""
     return "here" if metres < HERE_M else COMPASS_POINTS[compass_point(bearing)]

@@ -25,6 +25,8 @@ from itertools import repeat
 from operator import itemgetter
 from typing import NamedTuple
 
+import numpy as np
+
 from app.hours import Hours
 from app.venues.geo import PointIndex, unit_vector
 
@@ -257,6 +259,33 @@ class Snapshot:
         extra = self.overlay.block
         from_overlay = (extra.entry(p) for p in range(len(extra)))
         return heapq.merge(from_base, from_overlay, key=itemgetter(0))
+
+    def columns(
+        self,
+    ) -> tuple[np.ndarray, np.ndarray, list[Hours | None], np.ndarray, np.ndarray]:
+        """Every active venue as arrays, for work on all of them (the coverage report):
+        latitudes, longitudes, the distinct hours values, each venue's index into
+        them, and each one's `closed_until`. Base venues first, then the overlay's
+        (not id order), and no object made per venue."""
+        latitudes, longitudes, closed, codes = [], [], [], []
+        distinct: dict[Hours | None, int] = {}
+        for block, hidden in ((self.base, self.overlay.hidden), (self.overlay.block, ())):
+            keep = np.ones(len(block), dtype=bool)
+            if hidden:
+                keep[list(hidden)] = False
+            # len(distinct) is read before setdefault adds the value: its new index.
+            indices = (distinct.setdefault(hours, len(distinct)) for hours in block.hours)
+            codes.append(np.fromiter(indices, np.int32, len(block))[keep])
+            latitudes.append(np.asarray(block.latitudes, dtype=np.float64)[keep])
+            longitudes.append(np.asarray(block.longitudes, dtype=np.float64)[keep])
+            closed.append(np.asarray(block.closed_until, dtype=np.int64)[keep])
+        return (
+            np.concatenate(latitudes),
+            np.concatenate(longitudes),
+            list(distinct),
+            np.concatenate(codes),
+            np.concatenate(closed),
+        )
 
     def changed_since(self, serial: int) -> set[int] | None:
         """Ids of the venues changed since snapshot `serial`; None if that is not known."""

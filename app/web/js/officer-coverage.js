@@ -18,12 +18,10 @@ const ask = document.getElementById("ask");
 const mapForm = document.getElementById("map-form");
 const whatIf = document.getElementById("what-if");
 const result = document.getElementById("what-if-result");
-let shown = null;
 
-function clock(hour) {
-  if (hour === 0) return "12am";
-  if (hour === 12) return "12pm";
-  return hour < 12 ? `${hour}am` : `${hour - 12}pm`;
+// "12am" … "11pm": the server's words for Monday's hours ("Monday 12am"), less the day.
+function clocks(hours) {
+  return hours.slice(0, 24).map((each) => each.words.slice(each.words.indexOf(" ") + 1));
 }
 
 // 5 bands of blue, each with its own text colour so the % stays readable.
@@ -35,15 +33,24 @@ function band(percent) {
   return 4;
 }
 
+// An hour with no share (the one the clocks skip in spring) says so instead.
+function heatCell(each) {
+  if (each.percent === null) {
+    return h("td", { class: "heat-0" },
+      h("span", { class: "heat-text", "aria-hidden": "true", text: "–" }),
+      h("span", { class: "visually-hidden", text: each.note }));
+  }
+  return h("td", { class: `heat-${band(each.percent)}` }, h("span", { class: "heat-text", text: `${each.percent}%` }));
+}
+
 function heatTable(hours) {
   // Each cell's words in a block of their own, so a row reads as 24 short items,
   // not as one 25-word line.
-  const head = h("tr", {}, h("td", {}), Array.from({ length: 24 }, (_, hour) =>
-    h("th", { scope: "col" }, h("span", { class: "heat-text", text: clock(hour) }))));
+  const head = h("tr", {}, h("td", {}), clocks(hours).map((clock) =>
+    h("th", { scope: "col" }, h("span", { class: "heat-text", text: clock }))));
   const rows = DAY_NAMES.map((day, d) => h("tr", {},
     h("th", { scope: "row", text: day }),
-    hours.slice(d * 24, d * 24 + 24).map((each) =>
-      h("td", { class: `heat-${band(each.percent)}` }, h("span", { class: "heat-text", text: `${each.percent}%` })))));
+    hours.slice(d * 24, d * 24 + 24).map(heatCell)));
   return [
     // Said to screen readers; the heading and words above say it to everyone else.
     h("caption", { class: "visually-hidden", text: "Share of postcodes with an open Safe Place near, by day and time" }),
@@ -113,26 +120,29 @@ function showMap(map) {
   box.replaceChildren(drawing);
 }
 
-function fillMapChoices(hour) {
+function fillMapChoices(hour, hours) {
   const day = document.getElementById("map-day");
   const time = document.getElementById("map-hour");
   if (!day.options.length) {
     day.append(...DAY_NAMES.map((name, d) => h("option", { value: d, text: name })));
-    time.append(...Array.from({ length: 24 }, (_, t) => h("option", { value: t, text: clock(t) })));
+    time.append(...clocks(hours).map((clock, t) => h("option", { value: t, text: clock })));
   }
   day.value = String(Math.floor(hour / 24));
   time.value = String(hour % 24);
 }
 
 function show(report) {
-  shown = report;
   document.getElementById("summary").textContent =
     `${report.summary} We counted ${report.postcodes.toLocaleString("en-GB")} postcodes and ` +
     `${report.venues} Safe Places, within ${report.walk_minutes} minutes' walk.`;
   document.getElementById("heat").replaceChildren(...heatTable(report.hours));
+  const skipped = report.hours.filter((each) => each.note);
+  const note = document.getElementById("heat-note");
+  note.textContent = skipped.map((each) => `${each.words}: ${each.note}`).join(" ");
+  note.hidden = !skipped.length;
   showGaps("gaps", report.worst_gaps, "There are no gaps in places with some cover.");
   showGaps("never", report.never_covered, "Every place has cover at some hours.");
-  fillMapChoices(report.map.hour);
+  fillMapChoices(report.map.hour, report.hours);
   showMap(report.map);
 }
 
