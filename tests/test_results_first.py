@@ -15,6 +15,7 @@ way there.
 
 import math
 import re
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -374,14 +375,33 @@ def test_the_page_words_have_no_stray_markup(page) -> None:
     assert not re.search(r"[<>]|\.\.|\s{2}", said)
 
 
+FIELDS_NEAR_BANBURY = {"latitude": 52.05, "longitude": -1.3}
+OUTSIDE_WORDS = r"This app shows Safe Places in .+\.\s+The nearest one is \d+ km away\."
+AREA_KEPT = """async () => {
+    const kept = await (await caches.open("safe-places-saved")).match("/saved/area.json");
+    return Boolean(kept);
+}"""
+
+
+def wait_until_area_kept(tab) -> None:
+    """Until the phone keeps the area beside its list. Asked with evaluate, which awaits
+    the check: wait_for_function would take the check's promise itself as true."""
+    for _ in range(150):
+        if tab.evaluate(AREA_KEPT):
+            return
+        tab.wait_for_timeout(100)
+    raise AssertionError("the area was never kept")
+
+
 def test_far_outside_the_area_the_results_say_so(context, web_server: httpx.Client) -> None:
-    """The phone tests its position against the area's outline (GET /api/area): the
-    position itself is never sent for it."""
-    context.set_geolocation({"latitude": 52.05, "longitude": -1.3})  # fields near Banbury
+    """The phone tests its position against the area's outline (GET /api/area, kept
+    with the saved list): the position itself is never sent for it."""
+    context.set_geolocation(FIELDS_NEAR_BANBURY)
     asked: list[str] = []
     context.on("request", lambda request: asked.append(request.url))
     tab = context.new_page()
     tab.goto("/")
+    wait_until_area_kept(tab)  # the saved list, and the area with it
     tab.get_by_role("button", name="Find a Safe Place near me").click()
     tab.locator("#place-to-go").wait_for()
     nearest = web_server.get(
@@ -394,3 +414,78 @@ def test_far_outside_the_area_the_results_say_so(context, web_server: httpx.Clie
     )
     area_asks = [url for url in asked if "/api/area" in url]
     assert area_asks and not any("52.05" in url for url in area_asks)
+
+
+@phone_at("day")
+def test_a_failed_load_of_the_results_code_is_tried_again(phone) -> None:
+    """A lost request for the results' code must not leave "near me" stuck on its wait
+    message: the person is told plainly, with 999 and 101 in view, and the next tap,
+    with signal again, works."""
+    asked: list[str] = []
+    signal = {"on": False}
+
+    def results_code(route) -> None:
+        asked.append(route.request.url)
+        route.continue_() if signal["on"] else route.abort("internetdisconnected")
+
+    phone.route(re.compile(r"/js/results(\.[0-9a-f]+)?\.js$"), results_code)
+    phone.goto("/")
+    button = phone.get_by_role("button", name="Find a Safe Place near me")
+    button.click()
+    status = phone.locator("#status")
+    status.get_by_text("We cannot show Safe Places now.").wait_for()
+    assert "In danger, call 999." in status.inner_text()
+    on_screen(phone, status)
+    bar = phone.get_by_role("navigation", name="Call for help")
+    for name in ("Call 999", "Call 101"):
+        call = bar.get_by_role("link", name=name).bounding_box()
+        assert call and call["y"] >= 0 and call["y"] + call["height"] <= NARROW["height"]
+    phone.wait_for_function("!document.querySelector('#near-me').hasAttribute('aria-busy')")
+    tried = len(asked)
+    assert tried >= 1
+    signal["on"] = True
+    button.click()
+    phone.locator("#place-to-go").wait_for()
+    assert len(asked) > tried  # asked again, not the failure kept
+    assert status.inner_text() == ""
+
+
+def test_the_area_words_never_wait_on_the_network(context) -> None:
+    """At search time the words come from the phone's copy of the area: with /api/area
+    hanging, the answer is as quick as ever, and nothing asks for the area again."""
+    context.set_geolocation(FIELDS_NEAR_BANBURY)
+    tab = context.new_page()
+    tab.goto("/")
+    wait_until_area_kept(tab)
+    held: list[str] = []
+    tab.route("**/api/area*", lambda route: held.append(route.request.url))  # never answered
+    started = time.monotonic()
+    tab.get_by_role("button", name="Find a Safe Place near me").click()
+    tab.locator("#place-to-go").wait_for()
+    took = time.monotonic() - started
+    assert re.match(OUTSIDE_WORDS, tab.locator("#results-body .notice").first.inner_text())
+    assert held == []
+    assert took < 3, took  # waiting on the area took 4 s and more (the weak-signal limit)
+
+
+FULL_STORAGE = """
+    // A phone whose storage is full (or refused): keeping the area fails.
+    const put = Cache.prototype.put;
+    Cache.prototype.put = function (request, response) {
+        return String(request).endsWith("/saved/area.json")
+            ? Promise.reject(new DOMException("The storage is full.", "QuotaExceededError"))
+            : put.call(this, request, response);
+    };
+"""
+
+
+def test_an_area_the_phone_cannot_keep_still_serves_the_page(context) -> None:
+    context.set_geolocation(FIELDS_NEAR_BANBURY)
+    tab = context.new_page()
+    tab.add_init_script(FULL_STORAGE)
+    with tab.expect_response("**/api/area"):
+        tab.goto("/")
+    tab.get_by_role("button", name="Find a Safe Place near me").click()
+    tab.locator("#place-to-go").wait_for()
+    assert re.match(OUTSIDE_WORDS, tab.locator("#results-body .notice").first.inner_text())
+    assert not tab.evaluate(AREA_KEPT)

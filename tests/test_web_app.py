@@ -74,7 +74,10 @@ def test_nothing_open_nearby_offers_101(context, web_server: httpx.Client) -> No
     label = top.locator(".place-best-label").inner_text()
     assert re.fullmatch(r"The nearest open Safe Place is \d+ km away\.", label), label
     call = top.locator("a[href='tel:101']")
-    assert call.inner_text() == "Call 101"
+    # "Call 101" on screen; screen readers also hear whose number it is.
+    assert call.inner_text().startswith("Call 101")
+    assert call.locator("[data-help-number]").inner_text() == "101"
+    assert call.locator(".visually-hidden [data-help-name]").count() == 1
 
 
 def test_a_town_search_lists_places_near_it(page) -> None:
@@ -370,6 +373,7 @@ def test_the_first_view_is_under_50_kb_and_the_bench_sees_all_of_it(
     tab.goto("/")
     tab.wait_for_load_state("networkidle")
     tab.close()
-    # Fetched after the page is usable: the list of places, then the district table.
-    background = {"/api/venues/offline", "/api/places/districts"}
+    # Fetched after the page is usable: the list of places, then the district table and
+    # the scheme's area, kept beside it for no signal.
+    background = {"/api/venues/offline", "/api/places/districts", "/api/area"}
     assert set(loaded) - background <= set(paths) - {"/sw.js"}

@@ -17,9 +17,17 @@ from app.config import DEFAULT_HELP_CONTACTS, DEFAULT_NO_VOICE_CONTACTS
 from app.easy_read.rules import MAX_WORDS
 from app.hours.words import DAY_NAMES
 from app.models.account import PasswordChange
-from app.models.scheme import VISIT_OUTCOME_WORDS, VISIT_REASON_WORDS
+from app.models.scheme import (
+    PROBLEM_KIND_WORDS,
+    PROBLEM_STATUS_WORDS,
+    VISIT_OUTCOME_WORDS,
+    VISIT_REASON_WORDS,
+    ProblemKind,
+    ProblemReport,
+    ProblemStatus,
+)
 from app.models.venue import CATEGORY_WORDS, Category
-from app.venues import geo
+from app.venues import geo, problem_reports
 from app.venues.edits import CHECK_EVERY_MONTHS, MAX_CLOSURE_DAYS, RESTORABLE
 from app.venues.photo_checks import MAX_BYTES
 from app.venues.venue_file import MAX_LENGTHS, REQUIRED_COLUMNS
@@ -52,6 +60,16 @@ PYTHON_VALUES: dict[str, Any] = {
     "DEFAULT_NO_VOICE_CONTACTS": [contact.model_dump() for contact in DEFAULT_NO_VOICE_CONTACTS],
     "VISIT_REASON_WORDS": {each.value: words for each, words in VISIT_REASON_WORDS.items()},
     "VISIT_OUTCOME_WORDS": {each.value: words for each, words in VISIT_OUTCOME_WORDS.items()},
+    "PROBLEM_KIND_WORDS": {each.value: words for each, words in PROBLEM_KIND_WORDS.items()},
+    "PROBLEM_STATUS_WORDS": {each.value: words for each, words in PROBLEM_STATUS_WORDS.items()},
+    **{
+        name: ProblemReport.model_fields[field].metadata[0].max_length
+        for name, field in (
+            ("NOTE_MAX", "note"),
+            ("CONTACT_MAX", "contact"),
+            ("OFFICER_NOTE_MAX", "officer_note"),
+        )
+    },
 }
 # Rules the browser is sent another way (/api/me's editable_fields), never copied.
 SENT_BY_THE_API = {
@@ -69,6 +87,18 @@ def served_constants(web_app: WebApp) -> dict[str, Any]:
 
 def test_constants_js_holds_the_python_values() -> None:
     assert served_constants(WebApp.load()) == PYTHON_VALUES
+
+
+def test_the_problem_words_and_limits_are_what_the_api_takes() -> None:
+    """Every kind and status has its words, and a form's limits are the API's: a note
+    the form lets through is never refused for its length."""
+    assert set(PROBLEM_KIND_WORDS) == set(ProblemKind)
+    assert set(PROBLEM_STATUS_WORDS) == set(ProblemStatus)
+    assert (PYTHON_VALUES["NOTE_MAX"], PYTHON_VALUES["CONTACT_MAX"]) == (
+        problem_reports.NOTE_MAX,
+        problem_reports.CONTACT_MAX,
+    )
+    assert PYTHON_VALUES["OFFICER_NOTE_MAX"] == problem_reports.OFFICER_NOTE_MAX
 
 
 def test_constants_js_is_served_hashed_gzipped_and_kept_offline(make_client, engine) -> None:
@@ -196,7 +226,14 @@ def distinctive(value: Any) -> bool:
     return True
 
 
-PROTECTED = {**PYTHON_VALUES, **SENT_BY_THE_API}
+# Round text limits (300 letters) are also sizes and counts in code (a 300px map, 200
+# characters spoken at a time): a copy of one is found by its name alone.
+BY_NAME_ONLY = {"NOTE_MAX", "CONTACT_MAX", "OFFICER_NOTE_MAX"}
+PROTECTED = {
+    name: value
+    for name, value in {**PYTHON_VALUES, **SENT_BY_THE_API}.items()
+    if name not in BY_NAME_ONLY
+}
 INSTEAD = {
     **dict.fromkeys(PYTHON_VALUES, "import it from constants.js"),
     **dict.fromkeys(SENT_BY_THE_API, "use editable_fields from /api/me"),
@@ -266,6 +303,15 @@ def test_the_guard_finds_a_copy() -> None:
     assert shape(literal(declared["KINDS"])) == shape(PYTHON_VALUES["CATEGORY_WORDS"])
     assert "Chemist (pharmacy)" in people_words() and "0800 555 111" in people_words()
     assert not distinctive(15) and distinctive(366) and distinctive(1.25)
+
+
+def test_every_problem_has_its_picture() -> None:
+    """js/venue-problem.js shows each problem (its words from constants.js) with its own
+    picture: one for each ProblemKind."""
+    pictures = literal(top_level_constants(js_files()["venue-problem.js"])["PROBLEM_PICTURES"])
+    assert set(pictures) == {kind.value for kind in ProblemKind}
+    for picture in pictures.values():
+        assert (WEB_DIR / "icons" / f"{picture}.svg").exists()
 
 
 def test_every_category_has_its_picture() -> None:

@@ -44,13 +44,13 @@ NOT_KEPT_OFFLINE = frozenset({"/icons/app-512.png", "/icons/app-maskable-512.png
 # The staff and officer screens need a sign-in and the network anyway: the phones of
 # the public never download them for offline use, and the service worker leaves them
 # (and every /api/ call) to the network. hours-grid.js is the staff hours form's pure part.
+# A staff screen's own style sheet is named css/staff-….css, so this list finds it.
 STAFF_ONLY = (
     "/staff",
     "/js/staff-",
     "/js/officer-",
     "/js/hours-grid.js",
     "/css/staff",
-    "/css/coverage.css",
 )
 STAFF_PICTURES = frozenset(
     f"/icons/{name}.svg"
@@ -70,19 +70,24 @@ STAFF_PICTURES = frozenset(
 )
 VENUE_PAGE = "/venues/page"
 NOT_FOUND_PAGE = "/not-found"
-STAFF_CSS = ("staff.css",)
+# Forms (groups, choices, the problem box, each box's error): staff screens, /join and
+# a venue page's "Something is wrong" form, so public phones keep it too.
+FORMS_CSS = ("forms.css",)
+STAFF_CSS = (*FORMS_CSS, "staff.css")
 # "Leave this page" (report, help card), and the help card's printed wallet card.
 QUICK_EXIT_CSS = ("quick-exit.css",)
 HELP_CARD_CSS = ("quick-exit.css", "help-card.css")
 PAGES = (
     Page("/", "home.html", "Find a Safe Place", "home.js"),
     # Every /venues/{id} is this page; its script reads the id from the address.
-    Page(VENUE_PAGE, "venue.html", "A Safe Place", "venue.js"),
+    Page(VENUE_PAGE, "venue.html", "A Safe Place", "venue.js", FORMS_CSS),
     Page("/help-card", "help-card.html", "My help card", "help-card.js", HELP_CARD_CSS),
     Page("/whats-wrong", "whats-wrong.html", "What is wrong?", "whats-wrong.js"),
     Page("/report", "report.html", "Report a crime", "report.js", QUICK_EXIT_CSS),
     Page("/about", "about.html", "About this app", "about.js"),
-    Page("/join", "join.html", "Join the Safe Places scheme", "join.js", ("join.css",)),
+    # Sending needs the network, but /about links here: kept offline, the page opens
+    # and says there is no signal, where a page left to the network would not open.
+    Page("/join", "join.html", "Join the Safe Places scheme", "join.js", (*FORMS_CSS, "join.css")),
     # Sent with status 404 for any address that is not a page (app/http/errors.py).
     Page(NOT_FOUND_PAGE, "not-found.html", "Page not found", "about.js"),
     # Staff and council officers keep the listings true (see STAFF_ONLY).
@@ -126,14 +131,14 @@ PAGES = (
         "staff-coverage.html",
         "Gaps in cover",
         "officer-coverage.js",
-        (*STAFF_CSS, "coverage.css"),
+        (*STAFF_CSS, "staff-coverage.css"),
     ),
     Page(
         "/staff/poster",
         "staff-poster.html",
         "Window poster",
         "staff-poster.js",
-        (*STAFF_CSS, "poster.css"),
+        (*STAFF_CSS, "staff-poster.css"),
     ),
 )
 # The pages every footer links to, in this order.

@@ -22,7 +22,13 @@ from app.config import DEFAULT_HELP_CONTACTS, DEFAULT_NO_VOICE_CONTACTS
 from app.easy_read.rules import MAX_WORDS
 from app.hours.words import DAY_NAMES
 from app.models.account import PasswordChange
-from app.models.scheme import VISIT_OUTCOME_WORDS, VISIT_REASON_WORDS
+from app.models.scheme import (
+    PROBLEM_KIND_WORDS,
+    PROBLEM_STATUS_WORDS,
+    VISIT_OUTCOME_WORDS,
+    VISIT_REASON_WORDS,
+    ProblemReport,
+)
 from app.models.venue import CATEGORY_WORDS
 from app.venues import geo
 from app.venues.edits import CHECK_EVERY_MONTHS, MAX_CLOSURE_DAYS, RESTORABLE
@@ -49,6 +55,13 @@ def min_length(model: type[BaseModel], name: str) -> int:
     )
 
 
+def max_length(model: type[BaseModel], name: str) -> int:
+    """A field's `max_length`, as its `Field(max_length=…)` says."""
+    return next(
+        rule.max_length for rule in model.model_fields[name].metadata if hasattr(rule, "max_length")
+    )
+
+
 def browser_constants() -> dict[str, Any]:
     """Every value the browser takes from Python, by the name the JS imports."""
     return {
@@ -57,6 +70,15 @@ def browser_constants() -> dict[str, Any]:
         # app/models/scheme.py: a visit's two taps, why they came and what staff did.
         "VISIT_REASON_WORDS": {reason.value: words for reason, words in VISIT_REASON_WORDS.items()},
         "VISIT_OUTCOME_WORDS": {each.value: words for each, words in VISIT_OUTCOME_WORDS.items()},
+        # app/models/scheme.py: "Something is wrong", what and where it is, and how long
+        # the person's note and contact and the officer's note may be (ProblemReport).
+        "PROBLEM_KIND_WORDS": {kind.value: words for kind, words in PROBLEM_KIND_WORDS.items()},
+        "PROBLEM_STATUS_WORDS": {
+            status.value: words for status, words in PROBLEM_STATUS_WORDS.items()
+        },
+        "NOTE_MAX": max_length(ProblemReport, "note"),
+        "CONTACT_MAX": max_length(ProblemReport, "contact"),
+        "OFFICER_NOTE_MAX": max_length(ProblemReport, "officer_note"),
         # app/venues/venue_file.py: what every venue has, and each text field's limit.
         "REQUIRED_COLUMNS": list(REQUIRED_COLUMNS),
         "MAX_LENGTHS": dict(sorted(MAX_LENGTHS.items())),

@@ -26,6 +26,21 @@ export function paragraphs(...sentences) {
   return sentences.filter(Boolean).map((sentence) => h("p", { text: sentence }));
 }
 
+// "One. Two! Three?" -> ["One.", "Two!", "Three?"]. Split by hand, not with a
+// lookbehind: iPhones before Safari 16.4 cannot parse one, and a module that fails to
+// parse takes every module that imports it down with it.
+export function sentences(text) {
+  const parts = text.split(/([.!?])\s+/);
+  const said = [];
+  for (let i = 0; i < parts.length; i += 2) said.push(parts[i] + (parts[i + 1] ?? ""));
+  return said.filter(Boolean);
+}
+
+// [[words, value], …] as a term list: <dl><dt>words</dt><dd>value</dd>…</dl>.
+export function definitionList(rows) {
+  return h("dl", {}, rows.flatMap(([words, value]) => [h("dt", { text: words }), h("dd", { text: value })]));
+}
+
 export function buttonLink(href, words, pictureName, kind = "button-secondary") {
   return h("a", { class: `button ${kind}`, href }, pictureName ? picture(pictureName) : null, h("span", { text: words }));
 }

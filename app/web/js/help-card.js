@@ -2,12 +2,11 @@
 // anywhere: there is no fetch in this file, and the form's method="dialog" sends nothing.
 // From the card: show it to staff, text the contact where I am (js/tell-my-person.js,
 // which keeps the position on the phone too), print it (js/print-card.js).
-import { h, picture, setStatus } from "./dom.js";
+import { definitionList, h, picture, setStatus } from "./dom.js";
 import { cardSides, deleteCard, loadCard, saveCard } from "./card-store.js";
 import { telHref } from "./help-numbers.js";
 import { printWalletCard } from "./print-card.js";
 import { setUpQuickExit } from "./quick-exit.js";
-import { addSpeakButtons } from "./speak.js";
 import { tellMyPerson } from "./tell-my-person.js";
 
 const FIELDS = { name: "card-name", talk: "card-talk", contact: "card-contact", number: "card-number", notes: "card-notes" };
@@ -48,7 +47,7 @@ async function openCard() {
   const card = loadCard();
   const body = document.getElementById("card-view-body");
   body.replaceChildren(
-    h("dl", {}, cardSides(card).flat().flatMap(([words, value]) => [h("dt", { text: words }), h("dd", { text: value })])),
+    definitionList(cardSides(card).flat()),
     card.number
       ? h("a", { class: "button button-primary button-big", href: telHref(card.number) },
         picture("phone", 48), h("span", { text: `Call ${card.contact || card.number}` }))
@@ -100,4 +99,3 @@ const card = loadCard();
 fillForm(card);
 showState(card);
 setUpQuickExit();
-addSpeakButtons(document.querySelector("main"));

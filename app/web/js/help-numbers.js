@@ -5,12 +5,18 @@
 // or with no signal at all.
 import { getJSON } from "./api.js";
 import { DEFAULT_HELP_CONTACTS, DEFAULT_NO_VOICE_CONTACTS } from "./constants.js";
+import { h, picture } from "./dom.js";
 
 const KEY = "safe-places-help-numbers";
 const NO_VOICE_KEY = "safe-places-no-voice-numbers";
 
+// A number as a phone dials it: "01632 960 001" -> "01632960001".
+export function dialable(number) {
+  return number.replace(/[^0-9+]/g, "");
+}
+
 export function telHref(number) {
-  return `tel:${number.replace(/[^0-9+]/g, "")}`;
+  return `tel:${dialable(number)}`;
 }
 
 function saved(key, builtIn) {
@@ -68,4 +74,15 @@ export function fillHelpLinks(contacts, root = document) {
     for (const number of link.querySelectorAll("[data-help-number]")) number.textContent = contact.number;
     for (const name of link.querySelectorAll("[data-help-name]")) name.textContent = contact.name;
   }
+}
+
+// A button that calls the Nth help number, as templates/calls.html's call_link makes
+// it (its class by default; `className` for a page's own button style): the number
+// shown, and the contact's name for screen readers ("Call 999, Police, emergency").
+export function callLink(index, kind, pictureName, className = `call call-${kind}`) {
+  const contact = savedContacts()[index] ?? DEFAULT_HELP_CONTACTS[index];
+  return h("a", { class: className, href: telHref(contact.number), "data-help": String(index) },
+    picture(pictureName),
+    h("span", {}, "Call ", h("span", { "data-help-number": "", text: contact.number }),
+      h("span", { class: "visually-hidden" }, ", ", h("span", { "data-help-name": "", text: contact.name }))));
 }

@@ -4,10 +4,10 @@
 // js/results.js shows the answer; the button shows it is busy while the phone finds
 // where it is, and the wait message sits right under it.
 import { getJSON, ApiError } from "./api.js";
-import { h, picture, setStatus } from "./dom.js";
+import { h, picture, sentences, setStatus } from "./dom.js";
 import { insideOutline, nearestFromList } from "./distance.js";
 import { bestOpen } from "./places.js";
-import { refreshSavedList, savedDistricts, savedList } from "./saved-list.js";
+import { listOnPhone, POSITION_OPTIONS, savedArea, savedDistricts, savedList } from "./saved-list.js";
 
 const nearStatus = document.getElementById("status");
 const searchStatus = document.getElementById("search-status");
@@ -26,11 +26,17 @@ function say(status, ...sentences) {
 
 // The results' code is not part of the first view: a tap on "near me" or "Search"
 // starts loading it, while the phone finds where it is or the server answers.
+// A failed load is forgotten, so the next tap tries again.
 let resultsCode = null;
 function loadResults() {
-  resultsCode ??= import("./results.js");
+  resultsCode ??= import("./results.js").catch((error) => {
+    resultsCode = null;
+    throw error;
+  });
   return resultsCode;
 }
+
+const NO_SIGNAL_HELP = "If you need help, call 101. In danger, call 999.";
 
 // While busy the button says what is happening, with a clock, and ignores more taps.
 function setBusy(words) {
@@ -55,37 +61,21 @@ async function nearestOnline(lat, lon) {
   return { venues: all.venues, nearestOpen: bestOpen(open.venues) };
 }
 
-// The scheme's area (GET /api/area), asked once a page and kept for no signal; null
-// when the phone has never had it.
-const AREA_KEY = "safe-places-area";
-let area = null;
-
-function schemeArea() {
-  area ??= getJSON("/api/area").then((answer) => {
-    localStorage.setItem(AREA_KEY, JSON.stringify(answer));
-    return answer;
-  }).catch(() => {
-    try {
-      return JSON.parse(localStorage.getItem(AREA_KEY));
-    } catch {
-      return null;
-    }
-  });
-  return area;
-}
-
 // "This app shows Safe Places in Warwickshire. The nearest one is 13 km away.", as
-// sentences, when the position is outside the scheme's area; else null. The position
-// is tested here, on the phone: it is never sent for this.
+// sentences, when the position is outside the scheme's area; else null. The area is
+// the copy kept with the saved list (js/saved-list.js), so the answer never waits on
+// the network for it; the position is tested here, on the phone, and never sent.
 async function outsideAreaWords(lat, lon, nearest) {
-  if (!nearest || nearest.nearby) return null; // most answers never wait for this
-  const known = await schemeArea();
+  if (!nearest || nearest.nearby) return null; // most answers never look
+  const known = await savedArea();
   if (!known?.outside || insideOutline(known.outline, lat, lon)) return null;
   const km = Math.max(1, Math.round(nearest.distance_m / 1000));
-  return known.outside.replace("{km}", km).split(/(?<=\.)\s+/);
+  return sentences(known.outside.replace("{km}", km));
 }
 
-async function showNear(lat, lon, { where = null, status = nearStatus } = {}) {
+// `areaWords`: what the server said of a typed place's area, when it did; else the
+// phone works it out.
+async function showNear(lat, lon, { where = null, status = nearStatus, areaWords = null } = {}) {
   choices.replaceChildren();
   say(status, "Looking for Safe Places. Please wait.");
   let found = null;
@@ -97,16 +87,23 @@ async function showNear(lat, lon, { where = null, status = nearStatus } = {}) {
       say(status, error.message);
       return;
     }
-    const list = (await savedList()) ?? (await refreshSavedList());
+    const list = await listOnPhone();
     if (!list) {
-      say(status, "You have no signal. We cannot find Safe Places now.", "If you need help, call 101. In danger, call 999.");
+      say(status, "You have no signal. We cannot find Safe Places now.", NO_SIGNAL_HELP);
       return;
     }
     found = nearestFromList(list, lat, lon, Date.now());
     savedAt = list.saved_at;
   }
-  const areaWords = await outsideAreaWords(lat, lon, found.venues[0]);
-  const { renderResults } = await loadResults();
+  areaWords ??= await outsideAreaWords(lat, lon, found.venues[0]);
+  let renderResults;
+  try {
+    ({ renderResults } = await loadResults());
+  } catch {
+    // The results' code did not arrive (as js/venue.js does for its problem form).
+    say(status, "You have no signal. We cannot show Safe Places now.", "Try again when you have signal.", NO_SIGNAL_HELP);
+    return;
+  }
   setStatus(status);
   renderResults(results, found, { where, savedAt, areaWords });
 }
@@ -120,7 +117,7 @@ function findMe() {
   }
   setBusy("Finding where you are");
   say(nearStatus, "Finding where you are. Please wait.");
-  loadResults();
+  loadResults().catch(() => {}); // started now; showNear says if it fails
   navigator.geolocation.getCurrentPosition(
     async (position) => {
       setBusy("Looking for Safe Places");
@@ -139,7 +136,7 @@ function findMe() {
       say(nearStatus, ...words);
       townInput.focus();
     },
-    { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 },
+    POSITION_OPTIONS,
   );
 }
 
@@ -182,8 +179,8 @@ function placeLabel(place) {
   return place.area ? `${place.name}, ${place.area}` : place.name;
 }
 
-function showNearPlace(place) {
-  return showNear(place.latitude, place.longitude, { where: place.name, status: searchStatus });
+function showNearPlace(place, areaWords = null) {
+  return showNear(place.latitude, place.longitude, { where: place.name, status: searchStatus, areaWords });
 }
 
 function offerChoices(question, places) {
@@ -207,7 +204,7 @@ async function searchTown(typed) {
     return;
   }
   say(searchStatus, "Looking for that place. Please wait.");
-  loadResults();
+  loadResults().catch(() => {}); // started now; showNear says if it fails
   let answer;
   try {
     answer = await getJSON("/api/places", { params: { q: typed } });
@@ -231,7 +228,9 @@ async function searchTown(typed) {
     say(searchStatus, ...(message ? [message] : ["We cannot find that place.", "Check the spelling and try again."]));
     townInput.focus();
   } else if (exact.length === 1) {
-    showNearPlace(exact[0]);
+    // The server's message speaks of the first place it found: outside the area, or "".
+    const said = exact[0] === places[0] && typeof message === "string" ? sentences(message) : null;
+    showNearPlace(exact[0], said);
   } else if (exact.length > 1) {
     offerChoices("Which place do you mean?", exact);
   } else if (places.length === 1) {

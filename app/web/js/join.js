@@ -4,7 +4,8 @@
 // the venue file's own: this page only says what is missing before sending.
 import { CATEGORY_WORDS } from "./constants.js";
 import { ApiError, request } from "./api.js";
-import { h, picture } from "./dom.js";
+import { h, picture, sentences } from "./dom.js";
+import { clearFieldErrors, clearProblem, showFieldErrors, showProblem } from "./field-problems.js";
 
 const form = document.getElementById("join-form");
 const problem = document.getElementById("problem");
@@ -31,61 +32,10 @@ function labelWords(field) {
   return label?.textContent.replace(/\s*\(needed\)\s*$/, "").trim() ?? null;
 }
 
-// "contact_phone must be a phone number" -> "Your phone number must be a phone number."
-function said(field, message) {
-  const label = labelWords(field);
-  const named = label && field && message.startsWith(field) && !/[\w-]/.test(message.charAt(field.length));
-  const words = named ? label + message.slice(field.length) : message;
-  return /[.!?]$/.test(words) ? words : `${words}.`;
-}
-
-function clearProblems() {
-  problem.hidden = true;
-  problem.replaceChildren();
-  for (const note of form.querySelectorAll(".field-error")) note.remove();
-  for (const input of form.querySelectorAll("[aria-invalid]")) {
-    input.removeAttribute("aria-invalid");
-    if (input.dataset.hint) input.setAttribute("aria-describedby", input.dataset.hint);
-    else input.removeAttribute("aria-describedby");
-  }
-}
-
-// The message just above the box; the box says it is wrong and points at it (and at
-// its hint, kept in data-hint to put back).
-function markField(input, message) {
-  const id = `${input.id}-error`;
-  const note = h("p", { class: "field-error", id }, h("span", { class: "visually-hidden", text: "Error: " }), message);
-  input.before(note);
-  if (input.tagName === "FIELDSET") return;
-  input.dataset.hint = input.dataset.hint ?? input.getAttribute("aria-describedby") ?? "";
-  input.setAttribute("aria-invalid", "true");
-  input.setAttribute("aria-describedby", [id, input.dataset.hint].filter(Boolean).join(" "));
-}
-
 // Problems by field ({field, message}): each beside its box, all in the box at the top.
-function showProblems(problems, general = []) {
-  const links = [];
-  const byField = new Map();
-  for (const { field, message } of problems) {
-    const input = field ? inputOf(field) : null;
-    if (!input) general.push(said(field, message));
-    else byField.set(field, [...(byField.get(field) ?? []), said(field, message)]);
-  }
-  for (const [field, messages] of byField) {
-    const input = inputOf(field);
-    markField(input, messages.join(" "));
-    const target = input.tagName === "FIELDSET" ? input.querySelector("input") : input;
-    links.push(h("li", {}, h("a", { href: `#${target.id}`, on: { click: (event) => {
-      event.preventDefault();
-      target.focus();
-    } } }, messages.join(" "))));
-  }
-  problem.replaceChildren(
-    h("h2", { text: "There is a problem" }),
-    ...general.map((sentence) => h("p", { text: sentence })),
-    links.length ? h("ul", { class: "problem-links" }, links) : null);
-  problem.hidden = false;
-  problem.focus();
+// "contact_phone must be a phone number" -> "Your phone number must be a phone number."
+function showProblems(problems) {
+  showFieldErrors(problem, { errors: problems, message: "" }, form, { inputFor: inputOf, labelFor: labelWords });
 }
 
 function text(field) {
@@ -129,14 +79,15 @@ function showThanks(message) {
   thanks.replaceChildren(
     h("div", { class: "idea" }, picture("checked", 64, "idea-pic"), h("div", { class: "idea-words" },
       h("h2", { text: "Your form is sent" }),
-      ...message.split(/(?<=\.)\s+/).map((sentence) => h("p", { text: sentence })))));
+      ...sentences(message).map((sentence) => h("p", { text: sentence })))));
   thanks.hidden = false;
   thanks.focus();
 }
 
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
-  clearProblems();
+  clearProblem(problem);
+  clearFieldErrors(form);
   const before = missing();
   if (before.length) {
     showProblems(before);
@@ -149,7 +100,7 @@ form.addEventListener("submit", async (event) => {
     showThanks(data.message);
   } catch (error) {
     if (error instanceof ApiError && error.errors.length) showProblems(error.errors);
-    else showProblems([], [error.message || "Something went wrong. Please try again."]);
+    else showProblem(problem, error.message || "Something went wrong. Please try again.");
   } finally {
     sendButton.disabled = false;
     sendButton.removeAttribute("aria-busy");

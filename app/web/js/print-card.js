@@ -3,7 +3,7 @@
 // kept there, just before the page prints (also when the person prints it from the
 // browser's menu), and emptied after: printing sends nothing anywhere.
 import { cardSides, loadCard } from "./card-store.js";
-import { h } from "./dom.js";
+import { definitionList, h } from "./dom.js";
 import { savedContacts } from "./help-numbers.js";
 
 const sheet = document.getElementById("wallet-card");
@@ -12,7 +12,7 @@ const PRINTING = "print-wallet-card";
 
 function side(lines, { before = null, after = null } = {}) {
   return h("div", { class: "wallet-side" }, before,
-    h("dl", {}, lines.flatMap(([words, value]) => [h("dt", { text: words }), h("dd", { text: value })])),
+    definitionList(lines),
     after);
 }
 

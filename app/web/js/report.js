@@ -20,7 +20,7 @@ function contactBlock(contact, index) {
 }
 
 setUpQuickExit();
-addSpeakButtons(document.querySelector("main"));
+// The page's own blocks have their buttons from js/layout.js; these blocks are new.
 freshContacts().then((list) => {
   contacts.replaceChildren(...list.map(contactBlock));
   addSpeakButtons(contacts);

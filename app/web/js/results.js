@@ -9,7 +9,7 @@
 //
 // Not here: finding the places (js/home.js asks the server, or uses the saved list).
 import { h, buttonLink, picture } from "./dom.js";
-import { savedContacts, savedNoVoiceContacts, telHref } from "./help-numbers.js";
+import { callLink, savedContacts, savedNoVoiceContacts, telHref } from "./help-numbers.js";
 import { noVoiceHelp } from "./no-voice.js";
 import {
   directionsUrl, line, notice, openingPicture, openingWords, openWhenYouArrive, placePicture, sampleNotice, walkWords,
@@ -44,15 +44,9 @@ function helpNowWords() {
 // 999 and 101 side by side, in the call bar's order, so the same button is in the same
 // place; marked like the call bar's, for js/help-numbers.js fillHelpLinks.
 function helpNowCalls() {
-  const [emergency, police] = savedContacts();
   return h("div", { class: "help-now-calls" },
-    callLink(0, "emergency", "police-light", emergency.number),
-    callLink(1, "police", "police-officer", police.number));
-}
-
-function callLink(index, kind, pictureName, number) {
-  return h("a", { class: `call call-${kind}`, href: telHref(number), "data-help": String(index) },
-    picture(pictureName), h("span", {}, "Call ", h("span", { "data-help-number": "", text: number })));
+    callLink(0, "emergency", "police-light"),
+    callLink(1, "police", "police-officer"));
 }
 
 function howFar(venue) {

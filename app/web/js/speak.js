@@ -4,7 +4,7 @@
 //
 // The pages' blocks come with their button already (templates/easy_read.html), so
 // nothing moves when the page has loaded; blocks a script builds get one here.
-import { h, picture } from "./dom.js";
+import { h, picture, sentences } from "./dom.js";
 
 const canSpeak = "speechSynthesis" in window && "SpeechSynthesisUtterance" in window;
 // Some phones stop a long utterance part way: a page is read a few sentences at a time.
@@ -27,6 +27,12 @@ function tidy(words) {
   return words.replace(/\s+/g, " ").replace(/ ([.,!?])/g, "$1").trim();
 }
 
+// Safari before 17.4 has no checkVisibility: there, an element with no box (display:
+// none, or inside one) is hidden, as checkVisibility() itself tells it by default.
+function visible(element) {
+  return element.checkVisibility?.() ?? element.getClientRects().length > 0;
+}
+
 // What ends a phrase when read aloud: each becomes a sentence of its own.
 const PHRASES = "p, li, h1, h2, h3, h4, dt, dd, th, td, label, figcaption, a, .place-name, .place-line";
 
@@ -38,7 +44,7 @@ export function blockWords(root) {
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const parent = node.parentElement;
-    if (!node.textContent.trim() || parent.closest("button, .speak") || !parent.checkVisibility()) continue;
+    if (!node.textContent.trim() || parent.closest("button, .speak") || !visible(parent)) continue;
     const its = parent.closest(PHRASES) ?? parent;
     if (its !== phrase) phrases.push("");
     phrase = its;
@@ -51,7 +57,7 @@ export function blockWords(root) {
 // Sentences joined up to about CHUNK_CHARACTERS each.
 export function chunks(words) {
   const parts = [];
-  for (const sentence of words.split(/(?<=[.!?])\s+/)) {
+  for (const sentence of sentences(words)) {
     const last = parts.length - 1;
     if (last >= 0 && parts[last].length + sentence.length < CHUNK_CHARACTERS) parts[last] += ` ${sentence}`;
     else parts.push(sentence);

@@ -13,7 +13,8 @@
 // Not here: the help card itself (js/help-card.js, js/card-store.js).
 import { h, picture, setStatus } from "./dom.js";
 import { nearestFromList } from "./distance.js";
-import { refreshSavedList, savedList } from "./saved-list.js";
+import { dialable } from "./help-numbers.js";
+import { listOnPhone, POSITION_OPTIONS } from "./saved-list.js";
 
 // Close enough to a Safe Place to say "near" it by its name and street, in metres;
 // further, the town. The map link says exactly where, either way.
@@ -24,7 +25,7 @@ const NEAR_M = 1000;
 // empty first field, then `body`. Guessing the phone from its user agent would fail
 // where it matters (iPads say they are Macs; apps' own browsers say many things).
 export function smsHref(number, message) {
-  return `sms:${number.replace(/[^0-9+]/g, "")}?&body=${encodeURIComponent(message)}`;
+  return `sms:${dialable(number)}?&body=${encodeURIComponent(message)}`;
 }
 
 // Google's universal link opens the Maps app on Android and iPhone, or the website;
@@ -58,7 +59,7 @@ function currentPosition() {
     navigator.geolocation.getCurrentPosition(
       ({ coords }) => resolve({ latitude: coords.latitude, longitude: coords.longitude }),
       () => resolve(null),
-      { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 },
+      POSITION_OPTIONS,
     );
   });
 }
@@ -66,7 +67,7 @@ function currentPosition() {
 // The nearest Safe Place and the place to go, from the list on the phone (fetched now
 // if the phone has none yet); nulls when there is no list at all.
 export async function placesNear(position) {
-  const list = (await savedList()) ?? (await refreshSavedList());
+  const list = await listOnPhone();
   if (!list) return { nearest: null, goingTo: null };
   const found = nearestFromList(list, position.latitude, position.longitude, Date.now());
   return { nearest: found.venues[0] ?? null, goingTo: found.nearestOpen };

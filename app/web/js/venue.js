@@ -6,7 +6,7 @@ import { buttonLink, h, idea, paragraphs, picture, setStatus } from "./dom.js";
 import { telHref } from "./help-numbers.js";
 import { dateWords, openingFromSpans, savedOnWords } from "./opening.js";
 import { directionsUrl, notice, openingPicture, openingWords, photoUrl, sampleNotice } from "./places.js";
-import { refreshSavedList, savedList, savedVenue, saveVenue } from "./saved-list.js";
+import { listOnPhone, savedList, savedVenue, saveVenue } from "./saved-list.js";
 import { addSpeakButtons } from "./speak.js";
 
 const status = document.getElementById("status");
@@ -127,7 +127,7 @@ function offerProblemReport() {
 // because it was open when it was kept.
 async function fromThePhone() {
   const kept = await savedVenue(venueId);
-  const list = (await savedList()) ?? (kept ? null : await refreshSavedList());
+  const list = kept ? await savedList() : await listOnPhone();
   const listed = list?.venues.find((venue) => String(venue.id) === venueId);
   const opening = listed ? openingFromSpans(listed, Date.now(), list) : null;
   if (kept) return { ...kept, ...(opening ?? { open_now: null, opening_status: null }), savedAt: kept.saved_at };

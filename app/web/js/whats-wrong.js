@@ -3,7 +3,7 @@
 // person) are written once here and put where marked.
 import { loadCard } from "./card-store.js";
 import { buttonLink, h, idea, paragraphs } from "./dom.js";
-import { fillHelpLinks, savedContacts, telHref } from "./help-numbers.js";
+import { callLink, fillHelpLinks, savedContacts, telHref } from "./help-numbers.js";
 import { showNoVoice } from "./no-voice.js";
 import { addSpeakButtons, speakButton } from "./speak.js";
 import { tellMyPerson } from "./tell-my-person.js";
@@ -11,9 +11,7 @@ import { tellMyPerson } from "./tell-my-person.js";
 const card = loadCard();
 
 function danger() {
-  const call = h("a", { class: "button button-emergency", href: "tel:999", "data-help": "0" },
-    h("img", { src: "/icons/phone.svg", alt: "", width: 40, height: 40 }),
-    h("span", {}, "Call ", h("span", { "data-help-number": "", text: "999" })));
+  const call = callLink(0, "emergency", "phone", "button button-emergency");
   return idea("police-light", ...paragraphs("Are you in danger now?", "Call 999 now."), call,
     buttonLink("#no-voice", "I cannot hear or speak on the phone", "deaf", "button-plain"));
 }
