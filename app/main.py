@@ -9,6 +9,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app.config import Settings, get_settings
 from app.db import make_engine
+from app.easy_read import rules as easy_read
 from app.gazetteer.place_names import Gazetteer, OnlineGeocoder
 from app.gazetteer.postcodes import open_postcode_table
 from app.hours import london_now, warm_up
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.catalogue = catalogue
         app.state.sign_in_throttle = SignInThrottle(engine)
         app.state.gazetteer = Gazetteer.from_csv(settings.gazetteer_csv)
+        easy_read.warm_up(place.name for place in app.state.gazetteer.places)
         # Built once per release (a few seconds), then only memory-mapped.
         app.state.postcodes = open_postcode_table()
         app.state.geocoder = (

@@ -38,6 +38,17 @@ def test_an_import_tells_how_far_it_has_got(engine: Engine) -> None:
     assert told[-2:] == [(WRITING, 0, 1), (WRITING, 1, 1)]
 
 
+def test_blank_and_wrong_rows_move_the_bar_too(engine: Engine) -> None:
+    """The bar counts the file's lines, as read, whatever each holds."""
+    told: list[tuple[str, int, int]] = []
+    venues = [venue_row(f"B-{i}", 52.2 + i * 1e-5, -1.5) for i in range(ROWS // 2)]
+    data = HEADER + "".join(f"{venue}\n" for venue in venues)  # each venue, then a blank line
+    with Session(engine) as session:
+        import_venue_file(session, data, dry_run=True, progress=lambda *said: told.append(said))
+    checking = [(done, total) for stage, done, total in told if stage == CHECKING]
+    assert checking == [(0, ROWS), (REPORT_EVERY, ROWS), (2 * REPORT_EVERY, ROWS), (ROWS, ROWS)]
+
+
 def test_a_dry_run_writes_nothing_and_says_no_writing(engine: Engine) -> None:
     told: list[tuple[str, int, int]] = []
     with Session(engine) as session:

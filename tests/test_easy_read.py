@@ -15,7 +15,9 @@ import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import expect
 
+from app.easy_read import rules
 from app.easy_read.rules import (
+    LONGEST_WORD,
     check_easy_read,
     is_everyday,
     rare_words,
@@ -252,9 +254,47 @@ def test_the_staff_pages_have_no_rare_words_but_the_known_one() -> None:
     staff = [text for path, text in page_texts() if path.startswith(FOR_VENUES)]
     assert len(staff) > 50
     found = {
-        word.lower() for text in staff for part in sentences(text) for word in rare_words(part)
+        word.lower()
+        for text in staff
+        for part in sentences(text)
+        for word in rare_words(part, staff_screen=True)
     }
     assert found == KNOWN_HARD_ON_STAFF_PAGES
+
+
+def test_staff_screen_words_are_hard_in_a_venue_text() -> None:
+    """Words of the staff screens ("longitude", "csv") are hard in a public easy read."""
+    for word in ("longitude", "csv"):
+        assert check_easy_read(f"Type the {word} here.").hard_words == [word]
+        assert rare_words(f"Type the {word} here.", staff_screen=True) == []
+
+
+def test_a_very_long_word_is_hard_at_once_and_not_remembered() -> None:
+    """No split of a 2,000-letter "word" is tried, and no cache keeps it (the check is
+    public: each such word took 0.7 s and stayed in memory)."""
+    word = "".join("abcdefghijklmnopqrstuvwxyz"[i * 7 % 26] for i in range(2000))
+    check_easy_read("Staff help you.")  # the word lists are read
+    before = rules._is_everyday.cache_info().currsize
+    verdict = check_easy_read(f"Staff help {word}.")
+    assert verdict.hard_words == [word]
+    assert rules._is_everyday.cache_info().currsize == before
+    assert not rules.is_everyday("b" * (LONGEST_WORD + 1))
+    assert rules._is_everyday.cache_info().currsize == before
+    assert rules.is_everyday("friendshipgroups")  # still split, when short enough
+
+
+def test_place_names_come_from_the_gazetteer_the_server_loaded(
+    make_client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rules, "_place_words", rules._place_words)  # put back afterwards
+    gazetteer = tmp_path / "places.csv"
+    gazetteer.write_text(
+        "name,county,country,latitude,longitude\nZorbleton Magna,Warwickshire,England,52.2,-1.5\n"
+    )
+    client = make_client(gazetteer_csv=gazetteer)
+    said = client.post("/api/easy-read/check", json={"text": "Zorbleton has a library."})
+    assert said.json()["ok"] is True, said.json()
+    assert not check_easy_read("Nuneaton has a library.").ok  # not in this gazetteer
 
 
 @pytest.mark.parametrize(

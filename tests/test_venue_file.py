@@ -7,8 +7,10 @@ from app.venues.venue_file import (
     COLUMNS,
     VenueFileError,
     geojson_feature_collection,
+    is_phone_number,
     normalise_postcode,
     read_venue_file,
+    text_problems,
     write_venue_file,
 )
 from tests.conftest import HEADER, venue_row
@@ -162,3 +164,39 @@ def test_geojson_puts_longitude_first() -> None:
 def test_control_characters_are_refused() -> None:
     [message] = errors_of(HEADER + venue_row("A-1", 52.28, -1.58, name="Nul\x00Place"))
     assert message == "line 2: name holds a control character (like a NUL byte): remove it"
+
+
+def test_text_problems_are_the_rows_rules_for_any_text() -> None:
+    said = text_problems("note", "=1+1\x00\u202e")
+    assert [(problem.field, problem.code) for problem in said] == [
+        ("note", "control_character"),
+        ("note", "direction_mark"),
+        ("note", "formula"),
+    ]
+    assert said[1].message == (
+        "note holds an invisible mark that changes the direction text is shown in "
+        "(U+202E): remove it"
+    )
+    assert said[2].message == "note must not start with = (a spreadsheet would run it as a formula)"
+    assert text_problems("note", " +44 1632", formulas=False) == []
+    assert text_problems("note", "Closed on Monday") == []
+    assert is_phone_number("+44 (0)1632 960001") and not is_phone_number("-1632-960001")
+
+
+def test_reading_tells_which_line_it_has_reached() -> None:
+    """Every record counts, blank and wrong ones too; a value with a line break
+    makes its record 2 lines long."""
+    text = (
+        HEADER
+        + venue_row("A-1", 52.28, -1.58)  # line 2
+        + "\n"  # line 3
+        + venue_row("A-2", 52.28, -1.58, address="1 High Street\nLeamington")  # lines 4-5
+        + venue_row("A-3", 52.28, -1.58)  # line 6
+        + venue_row("A-4", 52.28, -1.58)  # line 7
+    )
+    reached: list[int] = []
+    read_venue_file(text, on_line=reached.append, every=2)
+    assert reached == [4, 7]
+    with pytest.raises(VenueFileError):
+        read_venue_file(text + "a,b\n" + "\n" * 3, on_line=reached.append, every=1)
+    assert reached[2:] == [3, 4, 6, 7, 8, 9, 10, 11]

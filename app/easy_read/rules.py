@@ -14,9 +14,11 @@ yes, "comprehensive" no), and a word made of 2 everyday words is everyday
 data/ and the web app's pages against council and legal wording (the figures
 are in tests/test_easy_read.py, which holds both lists). The scheme's own words
 (GLOSSARY) and place names are allowed; so is any name written with a capital
-inside a sentence. The Flesch reading-ease figure is still worked out for the
-API's `reading_ease`, but it no longer decides anything: it scored short easy
-texts as hard and said so with a number.
+inside a sentence. The place names are the gazetteer's: the server hands over the
+one it loaded (`warm_up`); anything else reads settings.gazetteer_csv once. The
+Flesch reading-ease figure is still worked out for the API's `reading_ease`, but it
+no longer decides anything: it scored short easy texts as hard and said so with a
+number.
 
 Syllables are counted by vowel groups, the rule textstat and most Flesch tools
 fall back on: textstat's own dictionary (NLTK's cmudict) downloads at first
@@ -25,11 +27,15 @@ use, and this service works offline.
 
 import csv
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from itertools import takewhile
 from pathlib import Path
 
-from wordfreq import zipf_frequency
+from wordfreq import iter_wordlist, zipf_frequency
+
+from app.config import get_settings
 
 MAX_WORDS = 15
 MIN_WORDS_FOR_SCORE = 20
@@ -92,11 +98,13 @@ GLOSSARY = frozenset(
         "pharmacy", "pharmacist", "chemist", "newsagent", "newsagents", "optician",
         "bookshop", "café", "cafe", "florist", "antiques", "launderette",
         # the map
-        "postcode", "postcodes", "latitude", "longitude", "emoji", "emojis",
-        # the staff screens
-        "csv",
+        "postcode", "postcodes", "emoji", "emojis",
     }
 )  # fmt: skip
+# Words of the staff screens, never of a venue's public easy read: allowed only
+# where the text checked is a staff screen's (`rare_words(…, staff_screen=True)`).
+# ("latitude" needs no leave: it is common enough for its length.)
+STAFF_SCREEN_WORDS = frozenset({"longitude", "csv"})
 NUMBER_WORDS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30,
@@ -106,9 +114,13 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # Letters of any alphabet ("café"), with ' and - inside a word; or digits.
 WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['\u2019-])*|\d+")
 POSSESSIVE = re.compile(r"['\u2019]s$")
-PLACE_FILE = Path(__file__).resolve().parents[2] / "data" / "gb_places.csv"
-# Anyone may send words to check: remember only so many answers.
+# Anyone may send words to check: remember only so many answers, and only for words
+# of up to LONGEST_WORD letters. A longer one is hard at once unless it is the scheme's
+# or a place's ("Llanfairpwllgwyngyll…"): trying every split of 2,000 letters takes 0.7 s.
 REMEMBERED_WORDS = 50_000
+LONGEST_WORD = 25
+# Checked at start-up, so that no one's first check waits for the word lists.
+WARM_UP_TEXT = "Staff at the library will help you find your way home."
 
 
 @dataclass
@@ -146,32 +158,62 @@ def reading_ease(text: str) -> float | None:
     return round(206.835 - 1.015 * per_sentence - 84.6 * per_word, 1)
 
 
-@cache
-def place_words() -> frozenset[str]:
-    """The words of the gazetteer's town and village names ("nuneaton", "leamington")."""
-    try:
-        with PLACE_FILE.open(encoding="utf-8", newline="") as file:
-            names = [row["name"] for row in csv.DictReader(file)]
-    except (OSError, KeyError):
-        return frozenset()  # a copy without data/: names inside a sentence still pass
+_place_words: frozenset[str] | None = None
+
+
+def _words_of(names: Iterable[str]) -> frozenset[str]:
     return frozenset(word.lower() for name in names for word in WORD.findall(name))
 
 
-@lru_cache(maxsize=REMEMBERED_WORDS)
+def warm_up(place_names: Iterable[str]) -> None:
+    """At start-up: take the place names from the gazetteer the server loaded, and
+    read the word lists now rather than in the middle of someone's check."""
+    global _place_words
+    _place_words = _words_of(place_names)
+    everyday_parts()
+    check_easy_read(WARM_UP_TEXT)
+
+
+def place_words() -> frozenset[str]:
+    """The words of the gazetteer's town and village names ("nuneaton", "leamington")."""
+    global _place_words
+    if _place_words is None:  # not warmed up (the command line, a test): read them here
+        _place_words = _words_of(_gazetteer_names(get_settings().gazetteer_csv))
+    return _place_words
+
+
+def _gazetteer_names(path: Path) -> list[str]:
+    try:
+        with path.open(encoding="utf-8", newline="") as file:
+            return [row["name"] for row in csv.DictReader(file)]
+    except (OSError, KeyError):
+        return []  # a copy without data/: names inside a sentence still pass
+
+
 def zipf(word: str) -> float:
-    return zipf_frequency(word, "en")
+    return zipf_frequency(word, "en")  # wordfreq remembers up to 100,000 answers itself
 
 
-@lru_cache(maxsize=REMEMBERED_WORDS)
+@cache
+def everyday_parts() -> frozenset[str]:
+    """The words common enough to be half of a word made of 2 (about 7,000): a word's
+    splits are looked up here, not each asked of wordfreq (45 µs a time)."""
+    return frozenset(takewhile(lambda word: zipf(word) >= EVERYDAY_PART_ZIPF, iter_wordlist("en")))
+
+
 def is_everyday(word: str) -> bool:
     """Common enough for its length, or 2 everyday words run together."""
+    return len(word) <= LONGEST_WORD and _is_everyday(word)
+
+
+@lru_cache(maxsize=REMEMBERED_WORDS)
+def _is_everyday(word: str) -> bool:
     need = EVERYDAY_ZIPF.get(syllables(word), EVERYDAY_ZIPF_LONGER)
     if zipf(word) >= need:
         return True
+    parts = everyday_parts()
     return any(
-        word[cut:] not in NOT_A_SECOND_PART
-        and zipf(word[:cut]) >= EVERYDAY_PART_ZIPF
-        and zipf(word[cut:]) >= EVERYDAY_PART_ZIPF
+        word[cut:] not in NOT_A_SECOND_PART and word[:cut] in parts and word[cut:] in parts
         for cut in range(MIN_FIRST_PART, len(word) - MIN_SECOND_PART + 1)
     )
 
@@ -184,7 +226,6 @@ def is_name(word: str, position: int, words: list[str]) -> bool:
     return position > 0 or not word[1:].islower() or following[:1].isupper()
 
 
-@lru_cache(maxsize=REMEMBERED_WORDS)
 def is_hard(word: str) -> bool:
     """A word (in lower case) with a part that is rare, and not the scheme's or a place's."""
     return any(
@@ -194,13 +235,18 @@ def is_hard(word: str) -> bool:
     )  # fmt: skip
 
 
-def rare_words(sentence: str) -> list[str]:
-    """The hard words in one sentence, as written, not counting names and the glossary."""
+def rare_words(sentence: str, *, staff_screen: bool = False) -> list[str]:
+    """The hard words in one sentence, as written, not counting names and the glossary
+    (nor, on a staff screen, STAFF_SCREEN_WORDS)."""
     words = WORD.findall(sentence)
+    allowed = STAFF_SCREEN_WORDS if staff_screen else frozenset()
     return [
         word
         for position, word in enumerate(words)
-        if not word.isdigit() and not is_name(word, position, words) and is_hard(word.lower())
+        if not word.isdigit()
+        and not is_name(word, position, words)
+        and word.lower() not in allowed
+        and is_hard(word.lower())
     ]
 
 

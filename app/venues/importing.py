@@ -1,10 +1,11 @@
 """Storing a checked venue file: all rows in one transaction, matched by ref.
 
 An import can tell how far it has got (`progress`), for the command line's progress
-bar: rows checked out of the rows in the file, then the writing.
+bar: lines checked out of the lines in the file (a row is a line, but for a value
+holding a line break), then the writing.
 """
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -31,43 +32,17 @@ class ImportSummary:
         return f"imported {counts}"
 
 
-# progress(stage, done, total): stage "checking" with rows done of about `total` (the
-# file's lines less the header), then "writing" (0 of 1, then 1 of 1).
+# progress(stage, done, total): stage "checking" with lines done of the `total` after
+# the header, then "writing" (0 of 1, then 1 of 1).
 Progress = Callable[[str, int, int], None]
 CHECKING, WRITING = "checking", "writing"
-# How often (rows) checking reports: often enough for a smooth bar, rarely enough to cost nothing.
+# How often (records) checking reports: often enough for a smooth bar, rarely enough to
+# cost nothing.
 REPORT_EVERY = 500
 
 
-class _CountedLookups(Mapping[str, Any]):
-    """What is stored, by ref, counting look-ups by ref: read_venue_file looks up each
-    row's ref once as it checks the row, so the count is the rows checked so far."""
-
-    def __init__(self, stored: Mapping[str, Any], progress: Progress, total: int) -> None:
-        self._stored, self._progress, self._total = stored, progress, total
-        self.looked_up = 0
-
-    def get(self, key: str, default: Any = None) -> Any:
-        self.looked_up += 1
-        if self.looked_up % REPORT_EVERY == 0:
-            self._progress(CHECKING, min(self.looked_up, self._total), self._total)
-        return self._stored.get(key, default)
-
-    def __getitem__(self, key: str) -> Any:
-        return self._stored[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._stored)
-
-    def __len__(self) -> int:
-        return len(self._stored)
-
-    def __bool__(self) -> bool:
-        return True  # counted even when nothing is stored yet (`stored or {}` keeps it)
-
-
-def _row_count(data: bytes | str) -> int:
-    """About how many rows: the lines after the header (a quoted line break counts twice)."""
+def _lines_after_header(data: bytes | str) -> int:
+    """The file's lines, less the header: the lines `read_venue_file` reads."""
     if isinstance(data, bytes):
         lines, ends_with_one = data.count(b"\n"), data.endswith(b"\n")
     else:
@@ -124,13 +99,17 @@ def import_venue_file(
     """
     stored = _stored_rows(session)
     columns: Mapping[str, Any] = {ref: columns for ref, (_, _, columns) in stored.items()}
+    on_line = None
     if progress is not None:
-        total = _row_count(data)
+        total = _lines_after_header(data)
         progress(CHECKING, 0, total)
-        columns = _CountedLookups(columns, progress, total)
-    rows = read_venue_file(data, columns)
+
+        def on_line(line: int) -> None:  # the lines before `line`, less the header
+            progress(CHECKING, min(line - 2, total), total)
+
+    rows = read_venue_file(data, columns, on_line=on_line, every=REPORT_EVERY)
     if progress is not None:
-        progress(CHECKING, len(rows), len(rows))
+        progress(CHECKING, total, total)
     now = utc_now()
     new_rows: list[dict[str, Any]] = []
     changed_rows: list[dict[str, Any]] = []

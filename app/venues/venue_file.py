@@ -14,7 +14,7 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -188,23 +188,9 @@ def check_row(
         for name in too_long
     ]
     problems += [
-        FieldProblem(
-            name,
-            "control_character",
-            f"{name} holds a control character (like a NUL byte): remove it",
-        )
+        problem
         for name, value in text.items()
-        if CONTROL.search(value)
-    ]
-    problems += [
-        FieldProblem(
-            name,
-            "direction_mark",
-            f"{name} holds an invisible mark that changes the direction text is shown in "
-            f"(U+{ord(match.group()):04X}): remove it",
-        )
-        for name, value in text.items()
-        if (match := BIDI.search(value))
+        for problem in text_problems(name, value, formulas=False)
     ]
     # A value already too long is not read further (hours and easy read take time).
     text.update(dict.fromkeys(too_long, ""))
@@ -261,7 +247,7 @@ def check_row(
             FieldProblem("easy_read", "easy_read", f"easy_read: {problem}")
             for problem in check_easy_read(text["easy_read"]).problems
         ]
-    if text.get("phone") and not _is_phone_number(text["phone"]):
+    if text.get("phone") and not is_phone_number(text["phone"]):
         problems.append(
             FieldProblem(
                 "phone",
@@ -282,28 +268,58 @@ def check_row(
     ):
         problems.append(FieldProblem("photo", "photo", problem))
     problems += [
-        FieldProblem(
-            name,
-            "formula",
-            f"{name} must not start with {text[name][0]} (a spreadsheet would run it as a formula)",
-        )
+        formula
         for name in FORMULA_CHECKED
-        if text.get(name, "")[:1] in FORMULA_STARTS and not left_as_stored(name)
+        if not left_as_stored(name) and (formula := _formula_problem(name, text.get(name, "")))
     ]
     return row, problems
 
 
-def _is_phone_number(text: str) -> bool:
+def text_problems(name: str, value: str, *, formulas: bool = True) -> list[FieldProblem]:
+    """What is wrong with free text named `name`, by the venue file's rules: a control
+    character, an invisible direction mark, and (with `formulas`) a start a spreadsheet
+    would run. For any text a person types that the service shows or exports."""
+    problems = []
+    if CONTROL.search(value):
+        said = f"{name} holds a control character (like a NUL byte): remove it"
+        problems.append(FieldProblem(name, "control_character", said))
+    if match := BIDI.search(value):
+        said = (
+            f"{name} holds an invisible mark that changes the direction text is shown in "
+            f"(U+{ord(match.group()):04X}): remove it"
+        )
+        problems.append(FieldProblem(name, "direction_mark", said))
+    if formulas and (problem := _formula_problem(name, value)):
+        problems.append(problem)
+    return problems
+
+
+def _formula_problem(name: str, value: str) -> FieldProblem | None:
+    first = value.strip()[:1]
+    if not first or first not in FORMULA_STARTS:
+        return None
+    said = f"{name} must not start with {first} (a spreadsheet would run it as a formula)"
+    return FieldProblem(name, "formula", said)
+
+
+def is_phone_number(text: str) -> bool:
+    """Shaped like a phone number (PHONE), with at least MIN_PHONE_DIGITS digits."""
     return bool(PHONE.fullmatch(text)) and sum(c.isdigit() for c in text) >= MIN_PHONE_DIGITS
 
 
 def read_venue_file(
-    data: bytes | str, stored: Mapping[str, Mapping[str, Any]] | None = None
+    data: bytes | str,
+    stored: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    on_line: Callable[[int], None] | None = None,
+    every: int = 500,
 ) -> list[dict[str, Any]]:
     """Every row of a venue file, checked; raises VenueFileError listing all problems.
 
     `stored` is what is stored now, by ref: a ref that differs from a stored one
     only in case is refused, and a value left as stored is judged as in check_row.
+    `on_line(line)`, if given, is called every `every` records (blank and wrong ones
+    too) with the line reached: every record before it has been checked.
     """
     stored = stored or {}
     records = _records(_decoded(data))
@@ -316,6 +332,8 @@ def read_venue_file(
             raise VenueFileError(errors)  # rows cannot be read reliably without these
         refs = _RefBook(stored)
         for count, (line, values) in enumerate(records):
+            if on_line is not None and count and count % every == 0:
+                on_line(line)
             if len(errors) >= MAX_PROBLEMS:
                 stop = f"stopped after {MAX_PROBLEMS} problems: put these right, then try again"
                 errors.append(RowError(line, stop))
