@@ -71,8 +71,26 @@ def test_a_venue_postcode_and_district_are_found(engine: Engine, make_client) ->
         54.596,
         "venue_postcode",
     )
+    assert place["near"] == "Belfast"
     [district] = client.get("/api/places", params={"q": "BT1"}).json()["places"]
     assert district["latitude"] == pytest.approx(54.597)
+
+
+@pytest.mark.parametrize(
+    ("query", "near"),
+    [
+        ("CV34 4AB", "Warwick"),
+        ("cv114au", "Nuneaton"),
+        ("CV37 6QW", "Stratford-upon-Avon"),
+        ("CV35 0AA", ""),  # more than 3 km from every town or village: the county only
+    ],
+)
+def test_a_postcode_names_the_town_it_is_in(client: TestClient, query: str, near: str) -> None:
+    [place] = client.get("/api/places", params={"q": query}).json()["places"]
+    assert place["near"] == near
+    assert place["area"] == "Warwickshire, England"
+    # A name is its own place: nothing to add.
+    assert client.get("/api/places", params={"q": "Warwick"}).json()["places"][0]["near"] == ""
 
 
 def test_nothing_found_is_an_empty_list(client: TestClient) -> None:

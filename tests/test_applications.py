@@ -3,19 +3,25 @@ the venue file, placed at its postcode), nothing of it is public until an office
 approves it, approval makes the venue and its staff account once, and vetting is for
 officers' eyes only. Every new route x every kind of caller."""
 
+from datetime import date, datetime, timedelta
+from http.server import ThreadingHTTPServer
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from app.hours import LONDON
 from app.models import Account, AccountVenue, Venue
+from app.venues import applications as rules
 from tests.callers import Site, answered, cells
+from tests.conftest import HEADER, Clock, load, venue_row
 from tests.people import (
     PASSWORD,
     cheap_hashing,  # noqa: F401  (a fixture)
     token_headers,
 )
+from tests.test_api_places import nominatim  # noqa: F401  (a fixture)
 
 # Leamington Spa, by the Parade (Code-Point Open puts CV32 4AA at 52.287064, -1.534409).
 APPLYING = {
@@ -137,7 +143,7 @@ def test_a_position_sent_is_kept_and_a_postcode_not_found_is_refused(site: Site)
     assert unknown.status_code == 422
     assert unknown.json()["errors"][0]["field"] == "postcode"
     assert unknown.json()["message"] == (
-        "We cannot find the postcode ZZ99 9ZZ. Check it. Or give the latitude and longitude."
+        "We cannot find the postcode ZZ99 9ZZ. Check it: it is on your place's letters."
     )
     half = apply(site, latitude=52.2881)
     assert half.status_code == 422
@@ -165,7 +171,14 @@ def test_a_position_sent_is_kept_and_a_postcode_not_found_is_refused(site: Site)
         ({"contact_email": "not an email"}, "contact_email", ""),
         ({"trained_staff": -1}, "trained_staff", "must be 0 or more"),
         ({"trained_staff": "3"}, "trained_staff", ""),
-        ({"training_date": "2099-01-01"}, "training_date", "within a year"),
+        ({"training_date": "2099-01-01"}, "training_date", "not a day still to come"),
+        (
+            {"training_date": str(date.today() + timedelta(days=30))},
+            "training_date",
+            "still to come",
+        ),
+        ({"training_date": "1900-01-01"}, "training_date", "not more than 10 years ago"),
+        ({"contact_phone": "=1+2"}, "contact_phone", "must be a phone number"),
         ({"ref": "MINE-1"}, "ref", ""),
         ({"name": ""}, "name", ""),
     ],
@@ -181,11 +194,65 @@ def test_bad_values_are_refused_with_words_beside_their_field(
     assert site.client.get("/api/applications", headers=officer(site)).json() == []
 
 
+def test_a_contact_phone_may_start_with_a_plus_and_training_may_be_today(site: Site) -> None:
+    sent = apply(site, contact_phone="+44 7700 900123", training_date=str(date.today()))
+    assert sent.status_code == 201, sent.text
+    [listed] = site.client.get("/api/applications", headers=officer(site)).json()
+    assert listed["contact_phone"] == "+44 7700 900123"
+
+
 def test_every_problem_is_told_at_once(site: Site) -> None:
     sent = apply(site, name="=X", contact_phone="no", opening_hours="whenever")
     assert sent.status_code == 422
     fields = {error["field"] for error in sent.json()["errors"]}
     assert fields == {"name", "contact_phone", "opening_hours"}
+
+
+def test_a_postcode_not_found_is_told_with_every_other_problem(site: Site) -> None:
+    sent = apply(site, postcode="ZZ99 9ZZ", name="=X", contact_phone="no")
+    assert sent.status_code == 422
+    errors = sent.json()["errors"]
+    assert {error["field"] for error in errors} == {"postcode", "name", "contact_phone"}
+    [postcode] = [error for error in errors if error["field"] == "postcode"]
+    assert postcode["code"] == "postcode_not_found"
+    # The join form has no boxes for a position: the words never ask for one.
+    assert "latitude" not in sent.json()["message"]
+    half = apply(site, latitude=52.2881, name="=X")
+    assert {error["field"] for error in half.json()["errors"]} == {"longitude", "name"}
+
+
+def test_a_postcode_that_is_no_postcode_is_told_so(site: Site) -> None:
+    sent = apply(site, postcode="nonsense!")
+    assert sent.status_code == 422
+    assert sent.json()["message"] == "postcode 'nonsense!' is not a UK postcode, like CV34 4AB."
+    assert [error["field"] for error in sent.json()["errors"]] == ["postcode"]
+
+
+def test_a_postcode_the_table_lacks_is_found_as_place_search_finds_it(
+    site: Site, engine: Engine, make_client, request: pytest.FixtureRequest
+) -> None:
+    # Code-Point Open has no Northern Ireland: a venue's own postcode places it ...
+    load(engine, HEADER + venue_row("BT-1", 54.5960, -5.9300, town="Belfast", postcode="BT1 5GS"))
+    placed = applied(site, postcode="bt1 5gs", town="Belfast")
+    venue = site.client.get(f"/api/applications/{placed}", headers=officer(site)).json()["venue"]
+    assert (venue["postcode"], venue["latitude"], venue["longitude"]) == ("BT1 5GS", 54.596, -5.93)
+    # ... and a postcode nothing here knows is said plainly, with what to do.
+    unknown = apply(site, postcode="BT1 1AA", town="Belfast")
+    assert unknown.status_code == 422
+    assert unknown.json()["message"] == (
+        "We cannot find postcodes in Northern Ireland yet, so we cannot put BT1 1AA on the map. "
+        "Please ask the council to add your place."
+    )
+    # With the online geocoder set up, it is asked (it plays back CV34 4RL's answer).
+    recorded: ThreadingHTTPServer = request.getfixturevalue("nominatim")
+    online = make_client(
+        geocoder="nominatim",
+        geocoder_domain=f"127.0.0.1:{recorded.server_address[1]}",
+        geocoder_scheme="http",
+    )
+    sent = online.post("/api/applications", json={**APPLYING, "postcode": "BT1 1AA"})
+    assert sent.status_code == 201, sent.text
+    assert "postalcode=BT1+1AA" in recorded.requests[0]  # type: ignore[attr-defined]
 
 
 def test_sends_from_one_address_are_throttled_but_mistakes_cost_nothing(site: Site) -> None:
@@ -287,6 +354,41 @@ def test_an_email_with_an_account_is_linked_not_made_again(site: Site, engine: E
     with Session(engine) as session:
         count = len(session.exec(select(Account)).all())
     assert count == 4  # no account was added: the 4 of Site
+
+
+def test_linking_an_account_changes_its_etag(site: Site) -> None:
+    # An officer read the account before the approval linked it to the new venue: their
+    # change, made from that read, must not drop the new link.
+    read_before = site.account_etag(site.staff_id)
+    waiting = applied(site, contact_email="a@example.org")
+    approved = site.client.post(f"/api/applications/{waiting}/approve", headers=officer(site))
+    assert approved.status_code == 200
+    stale = site.client.patch(
+        f"/api/accounts/{site.staff_id}",
+        headers={**officer(site), **read_before},
+        json={"venue_ids": [site.a]},
+    )
+    assert stale.status_code == 412
+    account = site.client.get(f"/api/accounts/{site.staff_id}", headers=officer(site)).json()
+    assert account["venue_ids"] == sorted([site.a, approved.json()["venue_id"]])
+
+
+def test_decisions_are_dated_in_london(site: Site, clock: Clock) -> None:
+    first, second = applied(site), applied(site, contact_email="other@example.org")
+    clock.now = datetime(2026, 7, 1, 0, 30, tzinfo=LONDON)  # 23:30 on 30 June in UTC
+    approved = site.client.post(f"/api/applications/{first}/approve", headers=officer(site))
+    assert approved.json()["application"]["decided_at"].startswith("2026-06-30T23:30:00")
+    again = site.client.post(f"/api/applications/{first}/approve", headers=officer(site))
+    assert again.json()["message"] == (
+        "This application was already approved on 2026-07-01. Nothing was changed."
+    )
+    venue_id = approved.json()["venue_id"]
+    vetting = site.client.get(f"/api/venues/{venue_id}/vetting", headers=officer(site)).json()
+    assert vetting["updated_at"].startswith("2026-06-30T23:30:00")
+    declined = site.client.post(
+        f"/api/applications/{second}/decline", headers=officer(site), json={"reason": "No"}
+    )
+    assert declined.json()["decided_at"].startswith("2026-06-30T23:30:00")
 
 
 def test_a_ref_already_used_gets_another(site: Site, engine: Engine) -> None:
@@ -423,3 +525,49 @@ def test_the_minimum_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     assert Settings().min_trained_staff == 2
     monkeypatch.setenv("SAFE_PLACES_MIN_TRAINED_STAFF", "3")
     assert Settings().min_trained_staff == 3
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "alike"),
+    [
+        ("Costa Coffee", "Costa coffee Ltd", True),
+        ("The Old Library & Café", "Old Library and Cafe", True),
+        ("Parade Books", "Parade Bookz", True),
+        ("Costa Coffee", "Boots", False),
+        ("Boots", "Boots Opticians", True),
+        ("The", "The Ltd", False),  # nothing left to compare
+    ],
+)
+def test_names_alike(one: str, other: str, alike: bool) -> None:
+    assert rules.names_alike(one, other) is alike
+    assert rules.names_alike(other, one) is alike
+
+
+def test_the_same_place_applying_twice_is_pointed_out_before_approving(site: Site) -> None:
+    first = applied(site)
+    again = applied(site, name=f"The {APPLYING['name']} Ltd")
+    other_shop = applied(site, name="Boots")
+    elsewhere = applied(site, postcode="CV34 4AB")
+    listed = {
+        each["id"]: each
+        for each in site.client.get("/api/applications", headers=officer(site)).json()
+    }
+
+    def pointed_at(application: dict) -> list[tuple[str, int]]:
+        return [(each["kind"], each["id"]) for each in application["looks_the_same"]]
+
+    assert pointed_at(listed[first]) == [("application", again)]
+    assert pointed_at(listed[again]) == [("application", first)]
+    assert "applied too" in listed[again]["looks_the_same"][0]["words"]
+    assert listed[other_shop]["looks_the_same"] == []
+    assert listed[elsewhere]["looks_the_same"] == []
+    # Once the first is approved it is a Safe Place: the second now points at the venue.
+    approved = site.client.post(f"/api/applications/{first}/approve", headers=officer(site))
+    assert approved.status_code == 200, approved.text
+    venue_id = approved.json()["venue_id"]
+    one = site.client.get(f"/api/applications/{again}", headers=officer(site)).json()
+    assert pointed_at(one) == [("venue", venue_id)]
+    assert one["looks_the_same"][0]["words"].endswith("is a Safe Place at CV32 4AA already.")
+    # The approved one is not said to look like the venue it became.
+    mine = site.client.get(f"/api/applications/{first}", headers=officer(site)).json()
+    assert pointed_at(mine) == [("application", again)]

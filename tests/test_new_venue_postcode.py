@@ -1,9 +1,11 @@
 """An officer adding or moving a venue types its postcode: the latitude and longitude
-fill in from the postcode table, with where it is said back to confirm; a position
-typed by hand still counts. On a 320 x 640 phone, in a real browser."""
+fill in from the postcode table, with where it is said back to confirm (the town from
+/api/places' one answer); a position typed by hand still counts. On a 320 x 640 phone,
+in a real browser."""
 
 import uuid
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -20,6 +22,7 @@ def test_the_postcode_answer_has_what_the_form_needs(staff_site: StaffSite) -> N
     place = answer["places"][0]
     assert (place["name"], place["source"]) == ("CV34 4AB", "postcode")
     assert (str(place["latitude"]), str(place["longitude"])) == CV34_4AB
+    assert (place["near"], place["area"]) == ("Warwick", "Warwickshire, England")
 
 
 @pytest.fixture
@@ -40,22 +43,38 @@ def test_a_new_venue_takes_its_position_from_the_postcode(context, staff_site) -
     latitude, longitude = tab.get_by_label("Latitude"), tab.get_by_label("Longitude")
     found = tab.locator("#field-postcode-found")
 
+    asked: list[str] = []
+    tab.on("request", lambda request: asked.append(request.url))
     tab.get_by_label("Postcode").fill("cv34 4ab")
-    expect(found).to_contain_text("CV34 4AB is near Warwick (CV34), in Warwickshire.")
+    expect(found).to_contain_text("CV34 4AB is in Warwick (CV34), Warwickshire.")
     expect(latitude).to_have_value(CV34_4AB[0])
     expect(longitude).to_have_value(CV34_4AB[1])
     assert "field-postcode-found" in tab.get_by_label("Postcode").get_attribute("aria-describedby")
+    # One question: the answer names the town (no second look-up of the nearest venue).
+    looked_up = [urlsplit(url) for url in asked]
+    looked_up = [url for url in looked_up if url.path in ("/api/places", "/api/venues/nearest")]
+    assert [f"{url.path}?{url.query}" for url in looked_up] == ["/api/places?q=CV34+4AB"]
 
-    # A postcode the table does not know leaves the position alone, and says so.
+    # A postcode the table does not know takes out the position the last one put in
+    # (else the venue would be saved at the old postcode), and says so.
     tab.get_by_label("Postcode").fill("ZZ99 9ZZ")
     expect(found).to_contain_text("We cannot find ZZ99 9ZZ.")
-    expect(latitude).to_have_value(CV34_4AB[0])
+    expect(found).to_contain_text("We took out the latitude and longitude of CV34 4AB.")
+    expect(latitude).to_have_value("")
+    expect(longitude).to_have_value("")
     # Half a postcode: nothing said, nothing changed.
     tab.get_by_label("Postcode").fill("CV34")
     expect(found).to_be_hidden()
+    # A position typed by hand is the officer's: an unknown postcode leaves it alone.
+    latitude.fill("52.2")
+    longitude.fill("-1.6")
+    tab.get_by_label("Postcode").fill("ZZ99 9ZY")
+    expect(found).to_contain_text("We cannot find ZZ99 9ZY.")
+    expect(found).not_to_contain_text("We took out")
+    expect(latitude).to_have_value("52.2")
 
     tab.get_by_label("Postcode").fill("CV34 4AB")
-    expect(found).to_contain_text("CV34 4AB is near Warwick")
+    expect(found).to_contain_text("CV34 4AB is in Warwick")
     # The officer knows better (the door is round the back): typed by hand, kept.
     latitude.fill("52.2820")
     # Even typed while a postcode is still being looked up.
@@ -103,7 +122,9 @@ def test_an_officer_moves_a_venue_by_its_postcode(context, staff_site) -> None:
 
     tab.get_by_label("Postcode").fill("CV11 4AU")
     tab.get_by_label("Town").fill("Nuneaton")
-    expect(tab.locator("#field-postcode-found")).to_contain_text("CV11 4AU is near Nuneaton (CV11)")
+    expect(tab.locator("#field-postcode-found")).to_contain_text(
+        "CV11 4AU is in Nuneaton (CV11), Warwickshire."
+    )
     expect(tab.get_by_label("Longitude")).to_have_value(CV11_4AU[1])
     assert tab.evaluate("document.documentElement.scrollWidth") <= 320
     tab.get_by_role("button", name="Save changes").click()

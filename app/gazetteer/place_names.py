@@ -36,6 +36,9 @@ NEARLY_AS_GOOD = 8
 EXACT_SCORE = 90
 # A venue town takes the county of the nearest gazetteer place within this.
 AREA_RADIUS_M = 15000
+# A postcode this near a town's or village's centre is in it: most of a town of 1,000+
+# people is within this; a postcode farther from every centre is in the county only.
+IN_PLACE_M = 3000
 # Two answers closer than this are the same place named twice: keep the better one.
 SAME_PLACE_M = 3000
 
@@ -47,6 +50,8 @@ class Place:
     latitude: float
     longitude: float
     source: str
+    # For a postcode: the town or village it is in (Gazetteer.place_near), if known.
+    near: str = ""
 
 
 def normalise(text: str) -> str:
@@ -81,14 +86,24 @@ class Gazetteer:
             [place.latitude for place in places], [place.longitude for place in places]
         )
 
-    def area_near(self, lat: float, lon: float) -> str:
-        """The county of the nearest known place, if one is near: 'Warwickshire, England'."""
+    def _nearest(self, lat: float, lon: float, within_m: float) -> Place | None:
         _, positions = self._index.nearest(lat, lon, 1)
         if not positions:
-            return ""
+            return None
         place = self.places[positions[0]]
-        near = distance_m(lat, lon, place.latitude, place.longitude) <= AREA_RADIUS_M
-        return place.area if near else ""
+        near = distance_m(lat, lon, place.latitude, place.longitude) <= within_m
+        return place if near else None
+
+    def area_near(self, lat: float, lon: float) -> str:
+        """The county of the nearest known place, if one is near: 'Warwickshire, England'."""
+        place = self._nearest(lat, lon, AREA_RADIUS_M)
+        return place.area if place else ""
+
+    def place_near(self, lat: float, lon: float) -> str:
+        """The town or village a point is in: the nearest known place, if within
+        IN_PLACE_M ('Warwick'); otherwise ''."""
+        place = self._nearest(lat, lon, IN_PLACE_M)
+        return place.name if place else ""
 
     @classmethod
     def from_csv(cls, path: Path) -> "Gazetteer":

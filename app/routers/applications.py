@@ -10,6 +10,8 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 
 from app.deps import (
     CatalogueDep,
+    GazetteerDep,
+    GeocoderDep,
     NowDep,
     OfficerOnly,
     PostcodesDep,
@@ -69,14 +71,16 @@ def apply_to_join(
     request: Request,
     session: SessionDep,
     postcodes: PostcodesDep,
+    gazetteer: GazetteerDep,
+    geocoder: GeocoderDep,
     now: NowDep,
     sent: ApplicationCreate,
 ) -> ApplicationSent:
     """Ask to join the scheme (public). Nothing is shown until an officer approves it."""
-    venue = rules.checked_venue(sent, postcodes, now.date())
+    venue = rules.checked_venue(session, sent, postcodes, gazetteer, geocoder, now.date())
     # Counted once it is valid: putting mistakes right costs no tries.
     address = request.client.host if request.client else "unknown"
-    count_send(session, APPLICATIONS, address)
+    count_send(session, APPLICATIONS, address, request.app.state.settings.secret_key)
     application = rules.add_application(session, sent, venue, now)
     assert application.id is not None
     return ApplicationSent(id=application.id, message=rules.THANK_YOU)
@@ -92,7 +96,11 @@ def list_applications(
 ) -> list[ApplicationPublic]:
     """Applications to join, newest first (officers)."""
     found = rules.applications(session, status, limit)
-    return [rules.shown(application, settings.min_trained_staff) for application in found]
+    alike = rules.looks_the_same(session, found)
+    return [
+        rules.shown(application, settings.min_trained_staff, alike.get(application.id or 0))
+        for application in found
+    ]
 
 
 @router.get(
@@ -100,9 +108,12 @@ def list_applications(
     response_model=ApplicationPublic,
     responses=OFFICER_ERRORS,
 )
-def read_application(application: ApplicationOr404, settings: SettingsDep) -> ApplicationPublic:
+def read_application(
+    session: SessionDep, application: ApplicationOr404, settings: SettingsDep
+) -> ApplicationPublic:
     """One application (officers)."""
-    return rules.shown(application, settings.min_trained_staff)
+    alike = rules.looks_the_same(session, [application])
+    return rules.shown(application, settings.min_trained_staff, alike.get(application.id or 0))
 
 
 @router.post(
@@ -120,7 +131,7 @@ def approve_application(
 ) -> Approval:
     """Make the venue and a staff account for the contact (its one-time password is in
     this answer, once). Needs the scheme's minimum of trained staff."""
-    approval = rules.approve(session, application, officer, settings.min_trained_staff, now.date())
+    approval = rules.approve(session, application, officer, settings.min_trained_staff, now)
     catalogue.refresh_if_changed()  # here at once; other instances within a second
     return approval
 
@@ -136,9 +147,10 @@ def decline_application(
     officer: OfficerOnly,
     application: ApplicationOr404,
     decline: Decline,
+    now: NowDep,
 ) -> ApplicationPublic:
     """Say no, with a short reason (officers)."""
-    rules.decline(session, application, officer, decline.reason)
+    rules.decline(session, application, officer, decline.reason, now)
     return rules.shown(application, settings.min_trained_staff)
 
 
@@ -161,4 +173,4 @@ def change_vetting(
 ) -> VettingPublic:
     """Record the police check, trained staff, training date and sticker (all of it)."""
     assert venue.id is not None
-    return rules.set_vetting(session, venue.id, vetting, now.date())
+    return rules.set_vetting(session, venue.id, vetting, now)

@@ -1,19 +1,17 @@
 """Finding a place by name or postcode, for people who do not share their position.
 
-A postcode is answered, in turn, by the postcode table (Code-Point Open, offline),
-by the venues' own postcodes (Northern Ireland's, and any newer than the table),
-and by the online geocoder when one is set up. Anything else is looked up as a
-town or village name, places in the scheme's own area first. A place outside that
-area is found all the same, with a plain word that the app covers one area and how
-far its nearest Safe Place is. Phones download the districts' centres to use offline.
+A postcode is answered by app.gazetteer.postcode_lookup (the postcode table offline,
+the venues' own postcodes, the online geocoder when one is set up), with the town or
+village it is in. Anything else is looked up as a town or village name, places in the
+scheme's own area first. A place outside that area is found all the same, with a plain
+word that the app covers one area and how far its nearest Safe Place is. Phones download
+the districts' centres to use offline.
 """
 
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import func
-from sqlmodel import Session, select
 
 from app.deps import (
     CatalogueDep,
@@ -25,15 +23,15 @@ from app.deps import (
 )
 from app.gazetteer.place_names import (
     EXACT_SCORE,
-    Gazetteer,
+    IN_PLACE_M,
     OnlineGeocoder,
     Place,
     postcode_key,
     rank_places,
 )
-from app.gazetteer.postcodes import ATTRIBUTION, PostcodeTable
+from app.gazetteer.postcode_lookup import find_postcode, unknown_in_northern_ireland
+from app.gazetteer.postcodes import ATTRIBUTION
 from app.gazetteer.scheme_area import area_of, outside_words_at
-from app.models import Venue
 from app.web.assets import Asset
 from app.web.responses import send
 
@@ -63,6 +61,14 @@ class PlaceOut(BaseModel):
     match: Literal["exact", "close"] = Field(
         description="'close' when the name was guessed from a misspelling: ask 'Did you mean…?'"
     )
+    near: str = Field(
+        default="",
+        description=(
+            "For a postcode: the town or village it is in ('Warwick' for CV34 4AB), the "
+            f"nearest place of 1,000+ people within {IN_PLACE_M // 1000} km; empty when "
+            "none is that near."
+        ),
+    )
 
     @classmethod
     def of(cls, place: Place, score: float = 100.0) -> "PlaceOut":
@@ -89,43 +95,11 @@ class Districts(BaseModel):
     )
 
 
-def _venue_postcode(session: Session, kind: str, code: str) -> Place | None:
-    pattern = code if kind == "full" else f"{code} %"
-    row = session.exec(
-        select(func.avg(Venue.latitude), func.avg(Venue.longitude), func.min(Venue.town)).where(
-            Venue.active,
-            Venue.postcode.like(pattern),  # type: ignore[attr-defined]
-        )
-    ).one()
-    if row[0] is None:
-        return None
-    return Place(code, row[2], float(row[0]), float(row[1]), "venue_postcode")
-
-
-def find_postcode(
-    kind: str,
-    code: str,
-    postcodes: PostcodeTable,
-    gazetteer: Gazetteer,
-    session: Session,
-    geocoder: OnlineGeocoder | None,
-) -> Place | None:
-    """A full postcode or a district, offline first; online only if set up and needed."""
-    position = postcodes.postcode(code) if kind == "full" else postcodes.district(code)
-    if position is not None:
-        return Place(code, gazetteer.area_near(*position), *position, "postcode")
-    place = _venue_postcode(session, kind, code)
-    if place is None and geocoder is not None and kind == "full":
-        place = geocoder.postcode(code)
-    return place
-
-
 def _not_found(postcode: tuple[str, str] | None, geocoder: OnlineGeocoder | None) -> str:
     """Why a postcode was not found, and what to do: nothing to say for a name."""
     if postcode is None:
         return ""
-    # Code-Point Open covers Great Britain only; an online geocoder may know BT.
-    if postcode[1].startswith("BT") and geocoder is None:
+    if unknown_in_northern_ireland(postcode[1], geocoder):
         return NORTHERN_IRELAND
     return UNKNOWN_POSTCODE
 

@@ -11,7 +11,9 @@ Not HTTP: problems are `app.problems` kinds. The shapes the API sends and takes 
 here too, beside the rules they carry.
 """
 
-from datetime import date, datetime, timedelta
+import re
+from datetime import UTC, date, datetime, timedelta
+from difflib import SequenceMatcher
 from typing import Annotated, Any
 
 from pydantic import BaseModel, EmailStr, Field
@@ -19,35 +21,35 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app.db import utc_now
+from app.gazetteer.place_names import Gazetteer, OnlineGeocoder
+from app.gazetteer.postcode_lookup import find_postcode, unknown_in_northern_ireland
 from app.gazetteer.postcodes import PostcodeTable
+from app.hours import LONDON
 from app.models import Account, AccountVenue, Application, Role, Venue, VenueVetting
 from app.models.scheme import ApplicationStatus
 from app.models.venue import Category, PlainFloat
-from app.people.account_records import create_account, normalise_email
+from app.people.account_records import (
+    AccountChanged,
+    claim_account,
+    create_account,
+    normalise_email,
+)
 from app.people.sign_in import one_time_password
-from app.permissions import require_fields
 from app.problems import FieldProblem, Invalid, NotFound, Taken
 from app.venues.edits import checked, create_venue, ref_taken
-from app.venues.venue_file import (
-    BIDI,
-    CONTROL,
-    FORMULA_STARTS,
-    MIN_PHONE_DIGITS,
-    PHONE,
-    normalise_postcode,
-)
+from app.venues.venue_file import COLUMNS, is_phone_number, normalise_postcode, text_problems
 
-# A placeholder for the checks: the ref is chosen when the application is approved.
+# Placeholders for the checks: the ref is chosen when the application is approved, and
+# a venue that cannot be placed yet is checked in full at a stand-in position (its
+# position problem is told with the others; nothing is stored).
 UNCHOSEN_REF = "APPLICATION"
+UNPLACED = {"latitude": 52.0, "longitude": -1.5}
 # The venue file's columns an application sends (all but `ref`).
-VENUE_COLUMNS = (
-    "name", "category", "address", "town", "postcode", "latitude", "longitude", "phone",
-    "website", "opening_hours", "easy_read", "step_free", "accessible_toilet", "quiet_space",
-    "photo",
-)  # fmt: skip
-CONTACT_TEXT = ("contact_name", "contact_phone")
+VENUE_COLUMNS = tuple(name for name in COLUMNS if name != "ref")
+# Training older than this is out of date: the staff should be trained again.
+TRAINING_YEARS_KEPT = 10
 MOST_TRAINED_STAFF = 1000
+SAME_MOMENT = "Someone else changed the venues or accounts at the same moment. Try again."
 THANK_YOU = (
     "Thank you. We have your form. A council officer will read it. They will get in touch with you."
 )
@@ -86,7 +88,9 @@ class ApplicationCreate(BaseModel):
         description="How many of the staff have had the scheme's training."
     )
     training_date: date | None = Field(
-        default=None, description="When they were trained (the last training, if more than 1)."
+        default=None,
+        description="When they were trained (the last training, if more than 1): today or "
+        "before, and not more than 10 years ago.",
     )
 
 
@@ -115,6 +119,17 @@ class AppliedVenue(BaseModel):
     photo: str | None = None
 
 
+class LooksTheSame(BaseModel):
+    """A Safe Place or another application at the same postcode with a name like this
+    one's: the venue may have applied twice, or be in the scheme already."""
+
+    kind: str = Field(description="'venue' (in the scheme) or 'application' (another one)")
+    id: int = Field(description="The venue's id, or the other application's.")
+    name: str
+    postcode: str
+    words: str = Field(description="'Costa Coffee (WAR-0012) is a Safe Place at CV34 4AB.'")
+
+
 class ApplicationPublic(BaseModel):
     """An application as officers see it."""
 
@@ -134,6 +149,12 @@ class ApplicationPublic(BaseModel):
         description="Whether trained_staff meets the scheme's minimum (min_trained_staff)."
     )
     min_trained_staff: int
+    looks_the_same: list[LooksTheSame] = Field(
+        default=[],
+        description="Safe Places (withdrawn ones too) and other undecided applications at the "
+        "same postcode with a name like this one's: check before approving (an approval "
+        "makes a new venue).",
+    )
 
 
 class Decline(BaseModel):
@@ -177,69 +198,84 @@ class VettingPublic(VettingIn):
 # --- sending --------------------------------------------------------------------------
 
 
-def _text_problems(name: str, value: str) -> list[FieldProblem]:
-    """The venue file's rules for free text, for the contact's own fields."""
-    problems = []
-    if CONTROL.search(value):
-        said = f"{name} holds a control character (like a NUL byte): remove it"
-        problems.append(FieldProblem(name, "control_character", said))
-    if BIDI.search(value):
-        said = f"{name} holds an invisible mark that changes the direction text is shown in"
-        problems.append(FieldProblem(name, "direction_mark", said))
-    if value.strip()[:1] in FORMULA_STARTS:
-        said = f"{name} must not start with {value.strip()[0]} (a spreadsheet would run it)"
-        problems.append(FieldProblem(name, "formula", said))
-    return problems
-
-
 def _contact_problems(sent: ApplicationCreate, today: date) -> list[FieldProblem]:
-    problems = [
-        problem for name in CONTACT_TEXT for problem in _text_problems(name, getattr(sent, name))
-    ]
+    """The venue file's rules for the contact's free text; the phone is checked by its
+    shape instead (it may start with +, as a spreadsheet formula would)."""
+    problems = text_problems("contact_name", sent.contact_name)
     phone = sent.contact_phone.strip()
-    if not problems and not (
-        PHONE.fullmatch(phone) and sum(c.isdigit() for c in phone) >= MIN_PHONE_DIGITS
-    ):
+    phone_text = text_problems("contact_phone", phone, formulas=False)
+    problems += phone_text
+    if not phone_text and not is_phone_number(phone):
         said = "contact_phone must be a phone number, like 01632 960001"
         problems.append(FieldProblem("contact_phone", "phone", said))
-    if sent.training_date is not None and sent.training_date > today + timedelta(days=366):
-        said = "training_date must be within a year from today"
+    trained = sent.training_date
+    if trained is not None and not (
+        today - timedelta(days=365 * TRAINING_YEARS_KEPT) <= trained <= today
+    ):
+        said = (
+            "training_date must be the day staff were trained: not a day still to come, "
+            f"and not more than {TRAINING_YEARS_KEPT} years ago"
+        )
         problems.append(FieldProblem("training_date", "training_date", said))
     return problems
 
 
-def _placed(sent: ApplicationCreate, postcodes: PostcodeTable) -> dict[str, float]:
-    """The position sent, or the postcode's own (Code-Point Open)."""
+def _postcode_not_found(postcode: str, geocoder: OnlineGeocoder | None) -> str:
+    """What the join form can do about a postcode we cannot place (it has no boxes for
+    a position: an API caller may send latitude and longitude instead)."""
+    if unknown_in_northern_ireland(postcode, geocoder):
+        return (
+            f"We cannot find postcodes in Northern Ireland yet, so we cannot put {postcode} "
+            "on the map. Please ask the council to add your place."
+        )
+    return f"We cannot find the postcode {postcode}. Check it: it is on your place's letters."
+
+
+def _placed(
+    session: Session,
+    sent: ApplicationCreate,
+    postcodes: PostcodeTable,
+    gazetteer: Gazetteer,
+    geocoder: OnlineGeocoder | None,
+) -> tuple[dict[str, float], list[FieldProblem]]:
+    """The position sent, or the postcode's (app.gazetteer.postcode_lookup); when there is
+    none, a stand-in and the problem, to tell with every other."""
     if (sent.latitude is None) != (sent.longitude is None):
         missing = "longitude" if sent.longitude is None else "latitude"
-        raise Invalid(
+        said = (
             f"{missing} is missing. Give latitude and longitude both, or neither: "
-            "then we place the venue at its postcode.",
-            field=missing,
+            "then we place the venue at its postcode."
         )
+        return UNPLACED, [FieldProblem(missing, "required", said)]
     if sent.latitude is not None and sent.longitude is not None:
-        return {"latitude": sent.latitude, "longitude": sent.longitude}
+        return {"latitude": sent.latitude, "longitude": sent.longitude}, []
     postcode = normalise_postcode(sent.postcode)
-    found = postcode and postcodes.postcode(postcode)
-    if not found:
-        raise Invalid(
-            f"We cannot find the postcode {sent.postcode.strip()[:10]}. Check it. "
-            "Or give the latitude and longitude.",
-            field="postcode",
-        )
-    return {"latitude": found[0], "longitude": found[1]}
+    if postcode is None:
+        return UNPLACED, []  # the venue file's own check says it is not a UK postcode
+    found = find_postcode("full", postcode, postcodes, gazetteer, session, geocoder)
+    if found is None:
+        said = _postcode_not_found(postcode, geocoder)
+        return UNPLACED, [FieldProblem("postcode", "postcode_not_found", said)]
+    return {"latitude": found.latitude, "longitude": found.longitude}, []
 
 
-def checked_venue(sent: ApplicationCreate, postcodes: PostcodeTable, today: date) -> dict[str, Any]:
+def checked_venue(
+    session: Session,
+    sent: ApplicationCreate,
+    postcodes: PostcodeTable,
+    gazetteer: Gazetteer,
+    geocoder: OnlineGeocoder | None,
+    today: date,
+) -> dict[str, Any]:
     """The venue's values as a venue file row would be stored, or Invalid with every
-    problem (the contact's too)."""
-    values = sent.model_dump(include=set(VENUE_COLUMNS))
-    problems = _contact_problems(sent, today)
+    problem at once (its position's and the contact's too)."""
+    position, problems = _placed(session, sent, postcodes, gazetteer, geocoder)
+    values = sent.model_dump(include=set(VENUE_COLUMNS)) | position
     try:
-        values |= _placed(sent, postcodes)
         row = checked({}, {**values, "ref": UNCHOSEN_REF}, today)
     except Invalid as invalid:
         problems = invalid.problems + problems
+    problems += _contact_problems(sent, today)
     if problems:
         raise Invalid(problems)
     row.pop("ref")
@@ -256,7 +292,7 @@ def add_application(
         contact_phone=sent.contact_phone.strip(),
         trained_staff=sent.trained_staff,
         training_date=sent.training_date,
-        created_at=now,
+        created_at=now.astimezone(UTC),
     )
     session.add(application)
     session.commit()
@@ -273,14 +309,83 @@ def application_or_not_found(session: Session, application_id: int) -> Applicati
     return found
 
 
-def shown(application: Application, min_trained_staff: int) -> ApplicationPublic:
+def shown(
+    application: Application,
+    min_trained_staff: int,
+    looks_the_same: list[LooksTheSame] | None = None,
+) -> ApplicationPublic:
     assert application.id is not None
     return ApplicationPublic(
         **application.model_dump(exclude={"venue", "decided_by"}),
         venue=AppliedVenue.model_validate(application.venue),
         enough_trained_staff=application.trained_staff >= min_trained_staff,
         min_trained_staff=min_trained_staff,
+        looks_the_same=looks_the_same or [],
     )
+
+
+# --- the same venue twice? --------------------------------------------------------------
+
+# Words a venue's name may have or leave out and still be the same place.
+NAME_NOISE = re.compile(r"\b(the|and|ltd|limited|plc|uk)\b|[^a-z0-9 ]")
+# Names this alike (difflib's ratio, 0 to 1) at one postcode are worth a second look:
+# "Costa Coffee" and "Costa coffee Ltd" are; "Costa Coffee" and "Boots" are not.
+ALIKE = 0.8
+
+
+def name_key(name: str) -> str:
+    """'The Old Library & Café Ltd.' -> 'old library caf': what two spellings share."""
+    return " ".join(NAME_NOISE.sub(" ", name.casefold().replace("&", " and ")).split())
+
+
+def names_alike(one: str, other: str) -> bool:
+    a, b = name_key(one), name_key(other)
+    if not a or not b:
+        return False
+    return a in b or b in a or SequenceMatcher(None, a, b).ratio() >= ALIKE
+
+
+def looks_the_same(session: Session, found: list[Application]) -> dict[int, list[LooksTheSame]]:
+    """For each application not declined: the venues (withdrawn too), and the other
+    undecided applications, at its postcode with a name like its own. Two queries,
+    whatever the count."""
+    asking = [a for a in found if a.status != ApplicationStatus.declined]
+    postcodes = {a.venue["postcode"] for a in asking}
+    if not postcodes:
+        return {}
+    venues = session.exec(select(Venue).where(col(Venue.postcode).in_(postcodes))).all()
+    # Approved ones are venues now (above); only the undecided are asked for here.
+    waiting = select(Application).where(col(Application.status) == ApplicationStatus.new)
+    others = [other for other in session.exec(waiting) if other.venue["postcode"] in postcodes]
+    alike: dict[int, list[LooksTheSame]] = {}
+    for application in asking:
+        assert application.id is not None
+        postcode, name = application.venue["postcode"], application.venue["name"]
+        same = [
+            LooksTheSame(
+                kind="venue", id=venue.id or 0, name=venue.name, postcode=postcode,
+                words=f"{venue.name} ({venue.ref}) is a Safe Place at {postcode} already."
+                if venue.active
+                else f"{venue.name} ({venue.ref}) at {postcode} was a Safe Place (withdrawn).",
+            )
+            for venue in venues
+            if venue.postcode == postcode
+            and venue.id != application.venue_id
+            and names_alike(name, venue.name)
+        ] + [
+            LooksTheSame(
+                kind="application", id=other.id or 0, name=other.venue["name"], postcode=postcode,
+                words=f"{other.venue['name']} at {postcode} applied too. "
+                "That application is not decided yet.",
+            )
+            for other in others
+            if other.id != application.id
+            and other.venue["postcode"] == postcode
+            and names_alike(name, other.venue["name"])
+        ]  # fmt: skip
+        if same:
+            alike[application.id] = same
+    return alike
 
 
 def applications(
@@ -298,10 +403,16 @@ def applications(
 # --- deciding -------------------------------------------------------------------------
 
 
-def _claim(session: Session, application: Application, officer: Account, to: ApplicationStatus):
+def _claim(
+    session: Session,
+    application: Application,
+    officer: Account,
+    to: ApplicationStatus,
+    now: datetime,
+) -> None:
     """Decide it, only if no one has: the first statement of the change (a row lock on
     PostgreSQL, the write lock on SQLite), so two decisions at once cannot both hold."""
-    now = utc_now()
+    now = now.astimezone(UTC)
     claimed = session.connection().execute(
         update(Application)
         .where(
@@ -317,8 +428,14 @@ def _claim(session: Session, application: Application, officer: Account, to: App
     application.status, application.decided_at, application.decided_by = to, now, officer.id
 
 
+def _london_day(moment: datetime) -> date:
+    # SQLite hands back the UTC time it was given, without its zone.
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(LONDON).date()
+
+
 def already_decided(application: Application) -> Taken:
-    when = application.decided_at.date().isoformat() if application.decided_at else "before"
+    decided = application.decided_at
+    when = _london_day(decided).isoformat() if decided else "before"
     said = "approved" if application.status == ApplicationStatus.approved else "declined"
     return Taken(
         f"This application was already {said} on {when}. Nothing was changed.", code="decided"
@@ -365,6 +482,12 @@ def _staff_account(session: Session, email: str, venue: Venue) -> tuple[Account,
         said = f"{email} already has an officer account. Officers can change every venue."
         return existing, None, said
     assert existing.id is not None
+    try:
+        # A new ETag for the account: an officer's change from before must not drop this link.
+        claim_account(session, existing)
+    except AccountChanged:
+        session.rollback()
+        raise Taken(SAME_MOMENT, code="conflict") from None
     session.add(AccountVenue(account_id=existing.id, venue_id=venue.id))
     said = (
         f"{email} already has an account. We linked it to the new Safe Place. "
@@ -380,14 +503,15 @@ def approve(
     application: Application,
     officer: Account,
     min_trained_staff: int,
-    today: date,
+    now: datetime,
 ) -> Approval:
-    """The venue, its vetting and its staff account, all or nothing, then committed."""
+    """The venue, its vetting and its staff account, all or nothing, then committed.
+    Officers only (the route's rule): an officer may set every venue field."""
     require_new(application)
     require_trained_staff(application, min_trained_staff)
-    require_fields(officer, VENUE_COLUMNS)
     assert application.id is not None
-    _claim(session, application, officer, ApplicationStatus.approved)
+    _claim(session, application, officer, ApplicationStatus.approved, now)
+    today = now.astimezone(LONDON).date()
     values = checked({}, {**application.venue, "ref": new_ref(session, application.id)}, today)
     venue = create_venue(session, values, officer)
     assert venue.id is not None
@@ -397,7 +521,7 @@ def approve(
             venue_id=venue.id,
             trained_staff=application.trained_staff,
             training_date=application.training_date,
-            updated_at=utc_now(),
+            updated_at=now.astimezone(UTC),
         )
     )
     application.venue_id = venue.id
@@ -414,14 +538,16 @@ def approve(
     )
 
 
-def decline(session: Session, application: Application, officer: Account, reason: str) -> None:
+def decline(
+    session: Session, application: Application, officer: Account, reason: str, now: datetime
+) -> None:
     reason = reason.strip()
     if not reason:
         raise Invalid("reason is required: say why, in a few words.", field="reason")
-    if problems := _text_problems("reason", reason):
+    if problems := text_problems("reason", reason):
         raise Invalid(problems)
     require_new(application)
-    _claim(session, application, officer, ApplicationStatus.declined)
+    _claim(session, application, officer, ApplicationStatus.declined, now)
     application.decline_reason = reason
     session.add(application)
     _commit_or_refuse(session)
@@ -433,10 +559,7 @@ def _commit_or_refuse(session: Session) -> None:
         session.commit()
     except IntegrityError:
         session.rollback()
-        raise Taken(
-            "Someone else changed the venues or accounts at the same moment. Try again.",
-            code="conflict",
-        ) from None
+        raise Taken(SAME_MOMENT, code="conflict") from None
 
 
 # --- vetting --------------------------------------------------------------------------
@@ -449,8 +572,13 @@ def vetting_of(session: Session, venue_id: int) -> VettingPublic:
     return VettingPublic.model_validate(found, from_attributes=True)
 
 
-def set_vetting(session: Session, venue_id: int, vetting: VettingIn, today: date) -> VettingPublic:
-    if vetting.police_check_date is not None and vetting.police_check_date > today:
+def set_vetting(
+    session: Session, venue_id: int, vetting: VettingIn, now: datetime
+) -> VettingPublic:
+    if (
+        vetting.police_check_date is not None
+        and vetting.police_check_date > now.astimezone(LONDON).date()
+    ):
         raise Invalid(
             "police_check_date cannot be after today. Give the day the check was done.",
             field="police_check_date",
@@ -458,7 +586,7 @@ def set_vetting(session: Session, venue_id: int, vetting: VettingIn, today: date
     row = session.get(VenueVetting, venue_id) or VenueVetting(venue_id=venue_id)
     for name, value in vetting.model_dump().items():
         setattr(row, name, value)
-    row.updated_at = utc_now()
+    row.updated_at = now.astimezone(UTC)
     session.add(row)
     _commit_or_refuse(session)
     return vetting_of(session, venue_id)

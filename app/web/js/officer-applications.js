@@ -3,18 +3,17 @@
 // kept nowhere) and Decline (with a short reason). Whether a place has enough trained
 // staff is the server's to say (`enough_trained_staff`, `min_trained_staff`).
 import { CATEGORY_WORDS } from "./constants.js";
-import { buttonLink, h, picture } from "./dom.js";
+import { buttonLink, h, picture, sentences } from "./dom.js";
 import { ApiError, call } from "./staff-api.js";
 import {
-  act, button, clearFieldErrors, clearProblem, dateWords, fieldError, fieldMessage, momentWords, say, showProblem,
-  startPage,
+  act, button, clearFieldErrors, clearProblem, dateWords, fieldError, momentWords, oneTimePassword, say,
+  showFieldErrors, startPage,
 } from "./staff-page.js";
 
 const status = document.getElementById("status");
 const problem = document.getElementById("problem");
 const decided = document.getElementById("decided");
 const list = document.getElementById("applications");
-const SHOWN = { new: "new", approved: "approved", declined: "declined" };
 let showing = "new";
 let applications = [];
 
@@ -45,12 +44,25 @@ function facts(application) {
   return h("dl", {}, rows.flatMap(([term, value]) => [h("dt", { text: term }), h("dd", { text: value })]));
 }
 
+// The same place twice? Said above the buttons, with a link to look, before approving.
+function looksTheSame(application) {
+  const same = application.looks_the_same ?? [];
+  if (!same.length || application.status === "declined") return null;
+  return h("div", { class: "due-notice looks-the-same" },
+    h("h4", {}, picture("warning"), h("span", { text: "Check first: this place may be here already" })),
+    h("ul", {}, same.map((each) => h("li", {},
+      each.kind === "venue"
+        ? h("a", { href: `/venues/${each.id}`, text: each.words })
+        : h("a", { href: `#application-${each.id}`, text: each.words })))));
+}
+
 function card(application) {
   const name = application.venue.name;
   const label = (words) => [h("span", { text: words }), h("span", { class: "visually-hidden", text: ` ${name}` })];
   const item = h("li", { class: "card", id: `application-${application.id}` },
     h("h3", { text: name }),
-    facts(application));
+    facts(application),
+    looksTheSame(application));
   if (application.status === "new") {
     item.append(
       h("button", { type: "button", class: "button button-primary", on: { click: (event) => approve(event, application) } },
@@ -65,7 +77,7 @@ function card(application) {
 
 function show() {
   list.replaceChildren(...applications.map(card));
-  if (!applications.length) list.append(h("li", { text: `There are no ${SHOWN[showing]} applications.` }));
+  if (!applications.length) list.append(h("li", { text: `There are no ${showing} applications.` }));
 }
 
 function removed(application) {
@@ -77,9 +89,9 @@ function showApproval(data) {
   const { venue_id: venueId, one_time_password: password } = data;
   decided.replaceChildren(...[
     h("h2", { text: "Approved" }),
-    ...data.message.split(/(?<=\.)\s+/).map((sentence) => h("p", { text: sentence })),
+    ...sentences(data.message).map((sentence) => h("p", { text: sentence })),
     password && h("p", { text: `The first password for ${data.account_email} is:` }),
-    password && h("p", { class: "one-time-password", id: "one-time-password", text: password }),
+    ...(password ? oneTimePassword(password) : []),
     password && h("p", { text: "Give it to them yourself. We will not show it again." }),
     password && h("p", { text: "They choose their own password when they sign in." }),
     buttonLink(`/venues/${venueId}`, "See the new Safe Place", "pin"),
@@ -140,9 +152,10 @@ async function decline(event, application, reason) {
       status.focus();
     } catch (error) {
       if (!(error instanceof ApiError && error.status === 422)) throw error;
-      const message = fieldMessage("reason", error.message, "The reason");
-      fieldError(reason, message);
-      showProblem(problem, [message], { links: [{ id: reason.id, words: message }] });
+      showFieldErrors(problem, error, form, {
+        inputFor: (field) => (field === "reason" ? reason : null),
+        labelFor: (field) => (field === "reason" ? "The reason" : null),
+      });
     }
   });
 }

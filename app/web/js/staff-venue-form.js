@@ -54,8 +54,6 @@ const EASY_READ_WAIT_MS = 400;
 const POSTCODE_WAIT_MS = 400;
 // A full UK postcode, as typed: "CV34 4AB", "cv344ab".
 const FULL_POSTCODE = /^[A-Z]{1,2}[0-9][A-Z0-9]?\s*[0-9][A-Z]{2}$/i;
-// A Safe Place this near a postcode names its town ("near Warwick").
-const SAME_TOWN_M = 3000;
 
 export function fieldId(name) {
   return `field-${name}`;
@@ -157,26 +155,22 @@ function watchEasyRead(textarea) {
   return check;
 }
 
-// Where a postcode is, in words to confirm: "CV34 4AB is near Warwick (CV34), in
-// Warwickshire." The town is the nearest Safe Place's, when one is near; otherwise the county.
-async function placeWords(place, district) {
+// Where a postcode is, in words to confirm, from /api/places' one answer: "CV34 4AB is in
+// Warwick (CV34), Warwickshire." `near` is the town or village it is in, when one is near.
+function placeWords(place, district) {
   const county = place.area.split(",")[0];
-  let town = null;
-  try {
-    const params = { lat: place.latitude, lon: place.longitude, limit: 1 };
-    const { data } = await call("/api/venues/nearest", { params, signedIn: false });
-    const nearest = data.venues[0];
-    if (nearest && nearest.distance_m <= SAME_TOWN_M) town = nearest.town;
-  } catch {
-    // The county is still worth saying.
+  if (!place.near) {
+    return county ? `${place.name} is in ${county} (${district}).` : `${place.name} is in ${district}.`;
   }
-  if (town) return `${place.name} is near ${town} (${district})${county ? `, in ${county}` : ""}.`;
-  return county ? `${place.name} is in ${county} (${district}).` : `${place.name} is in ${district}.`;
+  const inCounty = county && county !== place.near ? `, ${county}` : "";
+  return `${place.name} is in ${place.near} (${district})${inCounty}.`;
 }
 
 // Officers typing a venue's postcode: a full postcode fills in the latitude and longitude
 // from the postcode table (/api/places, offline on the server) and says where it is, to
 // confirm. Typing a position by hand still works: only typing a postcode fills it in.
+// A position filled in from a postcode goes with it: when the postcode is changed to one
+// we cannot find, that position is taken out (and said), never left for the wrong place.
 function watchPostcode(form) {
   const input = document.getElementById(fieldId("postcode"));
   const found = h("div", { class: "advice", id: `${input.id}-found`, "aria-live": "polite", hidden: true });
@@ -184,6 +178,7 @@ function watchPostcode(form) {
   input.setAttribute("aria-describedby", [input.getAttribute("aria-describedby"), found.id].filter(Boolean).join(" "));
   let asked = 0;
   let pause = null;
+  let filled = null; // { postcode, latitude, longitude } this form put in, while it stands
   const tell = (...sentences) => {
     found.replaceChildren(...sentences.map((sentence) => h("p", { text: sentence })));
     found.hidden = !sentences.length;
@@ -200,14 +195,20 @@ function watchPostcode(form) {
       if (mine !== asked) return; // a newer postcode is on its way
       const place = data.places[0];
       if (!place || !["postcode", "venue_postcode", "geocoder"].includes(place.source)) {
-        tell(`We cannot find ${typed}. Check it, or type the latitude and longitude.`);
+        const still = filled && form.get("latitude") === filled.latitude && form.get("longitude") === filled.longitude;
+        if (still) {
+          form.set("latitude", "");
+          form.set("longitude", "");
+        }
+        tell(`We cannot find ${typed}. Check it, or type the latitude and longitude.`,
+          ...(still ? [`We took out the latitude and longitude of ${filled.postcode}.`] : []));
+        filled = null;
         return;
       }
-      const district = place.name.split(" ")[0];
-      const words = await placeWords(place, district);
-      if (mine !== asked) return;
-      form.set("latitude", String(place.latitude));
-      form.set("longitude", String(place.longitude));
+      const words = placeWords(place, place.name.split(" ")[0]);
+      filled = { postcode: place.name, latitude: String(place.latitude), longitude: String(place.longitude) };
+      form.set("latitude", filled.latitude);
+      form.set("longitude", filled.longitude);
       tell(words, "We put in its latitude and longitude. You can change them.");
     } catch {
       // No answer: the position can still be typed by hand.
@@ -222,6 +223,7 @@ function watchPostcode(form) {
     document.getElementById(fieldId(name)).addEventListener("input", () => {
       clearTimeout(pause);
       asked += 1;
+      filled = null; // the officer's own position now
     });
   }
 }
