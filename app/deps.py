@@ -47,6 +47,12 @@ async def get_geocoder(request: Request) -> OnlineGeocoder | None:
     return request.app.state.geocoder
 
 
+async def client_address(request: Request) -> str:
+    """The connection's own address, or the one a trusted proxy names (app/main.py):
+    what the sign-in and public send limits count by."""
+    return request.client.host if request.client else "unknown"
+
+
 async def get_now() -> datetime:
     """The time now in Europe/London (a dependency, so tests can set the clock)."""
     return london_now()
@@ -59,6 +65,7 @@ GazetteerDep = Annotated[Gazetteer, Depends(get_gazetteer)]
 PostcodesDep = Annotated[PostcodeTable, Depends(get_postcodes)]
 GeocoderDep = Annotated[OnlineGeocoder | None, Depends(get_geocoder)]
 NowDep = Annotated[datetime, Depends(get_now)]
+ClientAddress = Annotated[str, Depends(client_address)]
 VenueId = Annotated[int, Path(ge=1, le=MAX_ID, description="The venue's id.")]
 
 

@@ -15,7 +15,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from app.config import Settings
-from app.routers.posters import known_host
+from app.routers.posters import UNKNOWN_ADDRESS, known_host
 from tests.browser import NARROW, OFFICER, StaffSite, signed_in_already
 from tests.test_web_standards import (
     meets_the_standards,
@@ -59,7 +59,11 @@ def test_no_code_for_a_venue_that_is_not_there(client: TestClient) -> None:
         ("production", ["safeplaces.council.example"], "SafePlaces.Council.Example:443", True),
         ("production", ["*"], "evil.example", False),  # served, but never put on a poster
         ("production", ["*", "safeplaces.council.example"], "safeplaces.council.example", True),
-        ("production", [], "localhost:8000", True),
+        # Loopback names are answered in production, but a phone cannot open them.
+        ("production", [], "localhost:8000", False),
+        ("production", [], "127.0.0.1:8000", False),
+        ("production", [], "[::1]:8000", False),
+        ("production", ["localhost", "safe.example"], "localhost", False),
         ("development", [], "evil.example/path?x=", False),  # not a host at all
         ("development", [], "evil.example@other.example", False),
         ("development", [], "", False),
@@ -87,6 +91,20 @@ def test_production_refuses_a_code_for_a_forged_host(make_client, engine, client
     assert answer.status_code == 200
     # Production sits behind HTTPS: the poster never sends people to plain http.
     assert f"<title>https://safe.example/venues/{number}</title>" in answer.text
+
+
+def test_production_makes_no_code_for_a_loopback_host(make_client, engine, client) -> None:
+    """Behind a proxy that passes on its upstream Host, the server is asked as 127.0.0.1:
+    answered (a health check may come that way), but the poster would open nothing."""
+    number = venue_id(client)
+    behind = make_client(
+        environment="production", allowed_hosts=["safe.example"], secret_key="k" * 40
+    )
+    for host in ("127.0.0.1:8000", "localhost", "[::1]:8000"):
+        answer = behind.get(f"/api/venues/{number}/qr.svg", headers={"Host": host})
+        assert answer.status_code == 422
+        assert answer.json()["message"] == UNKNOWN_ADDRESS
+        assert behind.get("/healthz", headers={"Host": host}).status_code == 200
 
 
 def test_the_code_reads_back_as_the_address(client: TestClient, page) -> None:

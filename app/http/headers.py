@@ -87,12 +87,23 @@ UNKNOWN_HOST = (
 )
 
 
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def named_hosts(settings: Settings) -> frozenset[str]:
+    """The host names a production server answers to, lower case: the loopback names and
+    HOST (for a health check on the machine itself) and SAFE_PLACES_ALLOWED_HOSTS,
+    which may hold "*" (any)."""
+    return frozenset(
+        name.lower() for name in (*LOOPBACK_NAMES, settings.host, *settings.allowed_hosts)
+    )
+
+
 class SecurityHeaders:
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
         self.production = settings.environment == "production"
-        hosts = ["localhost", "127.0.0.1", "::1", settings.host, *settings.allowed_hosts]
-        self.allowed_hosts = {host.lower() for host in hosts}
+        self.allowed_hosts = named_hosts(settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

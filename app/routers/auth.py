@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 from sqlmodel import select
 
-from app.deps import SessionDep, SettingsDep, SignedIn
+from app.deps import ClientAddress, SessionDep, SettingsDep, SignedIn
 from app.http.errors import error_responses
 from app.http.headers import no_store
 from app.models import Account
@@ -43,13 +43,12 @@ def sign_in(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
+    address: ClientAddress,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
 ) -> Token:
     """Sign in with email and password (OAuth2 password flow); the token lasts 15 minutes."""
     throttle: SignInThrottle = request.app.state.sign_in_throttle
     email = normalise_email(form.username)
-    # The connection's own address, or the one a trusted proxy names (app/main.py).
-    address = request.client.host if request.client else "unknown"
     try:
         attempt = throttle.begin(email, address)
     except TooManyTries as refused:

@@ -4,11 +4,14 @@ Public: the code says only the address of a public page. The address is built fr
 the Host the request came to, which is safe only where this service knows that
 host: in production a Host outside SAFE_PLACES_ALLOWED_HOSTS is refused by
 app/http/headers.py before it gets here, and with ["*"] (any host) a code is made
-only for a host named in the list (or localhost), so a forged Host header can never
-put another site's address on a poster in a window.
+only for a host named in the list, so a forged Host header can never put another
+site's address on a poster in a window. Nor is one made for localhost or a loopback
+address, which production answers to only for checks on the machine itself: behind a
+proxy that passes on its upstream Host, the code would open 127.0.0.1.
 """
 
 import io
+import ipaddress
 import re
 
 import segno
@@ -17,7 +20,7 @@ from fastapi import APIRouter, Request, Response
 from app.config import Settings
 from app.deps import SettingsDep, VenueOr404
 from app.http.errors import error_responses
-from app.http.headers import host_name
+from app.http.headers import host_name, named_hosts
 from app.problems import Invalid
 
 router = APIRouter(prefix="/api/venues", tags=["venues"])
@@ -38,8 +41,20 @@ def known_host(host: str, settings: Settings) -> bool:
         return False
     if settings.environment != "production":
         return True  # development answers to any host, and is only ever local
-    named = {"localhost", "127.0.0.1", "::1", settings.host, *settings.allowed_hosts}
-    return host_name(host) in {name.lower() for name in named} - {"*"}
+    name = host_name(host)
+    return name in named_hosts(settings) and name != "*" and not only_this_machine(name)
+
+
+def only_this_machine(name: str) -> bool:
+    """localhost, a loopback address, or 0.0.0.0 / :: (what HOST may listen on): the
+    Host a proxy may pass on from upstream, never an address a phone can open."""
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
 
 
 def public_page_address(request: Request, settings: Settings, venue_id: int) -> str:
