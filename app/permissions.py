@@ -63,9 +63,12 @@ def may_edit(session: Session, account: Account, venue: Venue) -> bool:
     return session.get(AccountVenue, (account.id, venue.id)) is not None
 
 
-def require_editor(session: Session, account: Account, venue: Venue) -> None:
+def require_editor(
+    session: Session, account: Account, venue: Venue, refusal: str = NOT_YOUR_VENUE
+) -> None:
+    """NotAllowed unless `may_edit`; `refusal` says it in the words of what was tried."""
     if not may_edit(session, account, venue):
-        raise NotAllowed(NOT_YOUR_VENUE)
+        raise NotAllowed(refusal)
 
 
 def editable_fields(account: Account) -> frozenset[str]:

@@ -1,14 +1,16 @@
 """ "Still correct?": a venue's staff (or an officer) say the listing is still right, through
 the one write path (If-Match, history, a new ETag), and are told when it is due again."""
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import event, update
+from sqlmodel import Session
 
 from app.hours import LONDON
-from app.models import Account, Role
+from app.hours.calendar import add_months
+from app.models import Account, Role, Venue
 from app.permissions import editable_fields
-from app.venues.problem_reports import add_months
 from tests.callers import Site, answered, cells
 from tests.conftest import Clock
 from tests.people import cheap_hashing  # noqa: F401  (a fixture)
@@ -126,12 +128,22 @@ def test_a_withdrawn_venue_can_still_be_confirmed_by_an_officer(site: Site) -> N
 
 
 def test_a_venue_never_confirmed_is_due_counted_from_when_it_was_added(
-    site: Site, clock: Clock
+    site: Site, engine, clock: Clock
 ) -> None:
-    added = datetime.now(LONDON).date()
+    # Added at 00:30 on 1 June in London (still 31 May in UTC); asked on 2 June: both
+    # pinned, so the test does not depend on the day (or the hour) it runs.
+    with Session(engine) as session:
+        session.execute(
+            update(Venue)
+            .where(Venue.id == site.a)  # type: ignore[arg-type]
+            .values(created_at=datetime(2026, 5, 31, 23, 30, tzinfo=UTC))
+        )
+        session.commit()
+    clock.now = datetime(2026, 6, 2, 9, 0, tzinfo=LONDON)
+    added = date(2026, 6, 1)
     said = confirmation(site)
     assert (said["last_confirmed"], said["counted_from"]) == (None, added.isoformat())
-    assert said["due_on"] == add_months(added, 3).isoformat()
+    assert said["due_on"] == add_months(added, 3).isoformat() == "2026-09-01"
     assert (said["due"], said["every_months"]) == (False, 3)
     clock.now = datetime.combine(add_months(added, 3), datetime.min.time(), LONDON)
     assert confirmation(site)["due"] is True
@@ -193,5 +205,28 @@ def test_a_confirmation_cannot_be_put_back_from_the_history(site: Site) -> None:
         f"/api/venues/{site.a}/history/{change['id']}/restore",
         headers={**officer, **site.etag(site.a)},
     )
-    assert restore.status_code == 403
-    assert "last_confirmed" in restore.json()["message"]
+    # Not "only a council officer can change it" to an officer: no one can, this way.
+    assert restore.status_code == 422
+    assert restore.json()["message"] == "last_confirmed cannot be restored this way."
+    staff = site.client.post(
+        f"/api/venues/{site.a}/history/{change['id']}/restore",
+        headers={**site.callers["staff of this venue"], **site.etag(site.a)},
+    )
+    assert (staff.status_code, staff.json()["message"]) == (422, restore.json()["message"])
+    assert confirmation(site)["last_confirmed"] is not None
+
+
+def test_confirming_asks_once_whether_the_caller_looks_after_the_venue(site: Site) -> None:
+    asked: list[str] = []
+
+    def note(_conn, _cursor, statement: str, *_args) -> None:
+        if "account_venue" in statement:
+            asked.append(statement)
+
+    app_engine = site.client.app.state.engine
+    event.listen(app_engine, "before_cursor_execute", note)
+    try:
+        assert confirm(site).status_code == 200
+    finally:
+        event.remove(app_engine, "before_cursor_execute", note)
+    assert len(asked) == 1, asked

@@ -27,7 +27,9 @@ VENUES: dict[str, tuple[str, str, int | None, int | None, int, int, int]] = {
     "V-2": ("bakery on the corner", "Rugby", 400, 20, 500, 2, 1),
     "V-3": ("Corner Café", "Warwick", None, None, 0, 1, 0),
     "V-4": ("Deli 100%", "Nuneaton", None, 200, 410, 0, 3),
-    "V-5": ("Eagle Pharmacy", "rugby", 30, 5, 800, 3, 0),
+    # Checked 25 days ago: within a month whatever the month (30 days is a month on from
+    # a 30-day month's day, as in December, and not from a 31-day month's).
+    "V-5": ("Eagle Pharmacy", "rugby", 25, 5, 800, 3, 0),
     "V-6": ("Fox Library", "Bedworth", 700, None, 900, 0, 0),
     "V-7": ("Green Grocer", "Kenilworth", 366, 100, 365, 1, 0),
 }
@@ -253,3 +255,74 @@ def test_the_old_whole_list_is_unchanged(site: Site) -> None:
     assert set(everything[0]) == {
         "id", "ref", "name", "town", "active", "last_checked", "closed_until", "photo_problem",
     }  # fmt: skip
+
+
+# Last confirmed (due 3 months on), last checked (due 12 months on), and the day both
+# are due by the calendar: month ends fold days together (29 and 30 Nov both fall due on
+# 28 Feb) and leave days that are no one's due day (29 to 31 May: 28 Feb's is 28 May).
+EDGES = {
+    "E-1": (date(2025, 11, 29), date(2025, 2, 28), date(2026, 2, 28)),
+    "E-2": (date(2025, 11, 30), date(2025, 2, 28), date(2026, 2, 28)),
+    "E-3": (date(2025, 12, 31), date(2025, 3, 31), date(2026, 3, 31)),
+    "E-4": (date(2026, 1, 1), date(2025, 4, 1), date(2026, 4, 1)),  # by days: 3 April
+    "E-5": (date(2026, 2, 28), date(2025, 5, 28), date(2026, 5, 28)),
+}
+ASKED_ON = [
+    date(2026, 2, 27), date(2026, 2, 28), date(2026, 3, 1), date(2026, 3, 30),
+    date(2026, 3, 31), date(2026, 4, 1), date(2026, 4, 2), date(2026, 5, 27),
+    date(2026, 5, 28), date(2026, 5, 30), date(2026, 5, 31), date(2026, 6, 1),
+]  # fmt: skip
+
+
+def test_the_list_its_filters_and_the_confirmation_agree_on_what_is_due(
+    engine: Engine, make_client, clock
+) -> None:
+    """One rule (calendar months, due from the due day on) behind the list's confirm_due
+    and check_due, its filters, /unchecked and /confirmation, at every kind of month end."""
+    rows = "".join(venue_row(ref, 52.28, -1.58) for ref in EDGES)
+    load(engine, HEADER + rows)
+    ids = dict(zip(EDGES, venue_ids(engine, *EDGES), strict=True))
+    with Session(engine) as session:
+        for ref, (confirmed, checked, _due) in EDGES.items():
+            session.execute(
+                update(Venue)
+                .where(Venue.ref == ref)  # type: ignore[arg-type]
+                .values(
+                    last_confirmed=confirmed,
+                    last_checked=checked,
+                    created_at=datetime(2024, 1, 1, tzinfo=UTC),
+                )
+            )
+        session.commit()
+    client = make_client()  # confirm_every_months: 3
+    add_account(engine, "officer@example.org", "officer")
+    officer = token_headers(client, "officer@example.org")
+
+    def refs(**params: Any) -> list[str]:
+        page = client.get(PAGE, params={"per_page": 100, **params}, headers=officer).json()
+        return sorted(venue["ref"] for venue in page["venues"])
+
+    for day in ASKED_ON:
+        clock.now = datetime.combine(day, datetime.min.time(), LONDON) + timedelta(hours=12)
+        due = sorted(ref for ref, (*_done, due_on) in EDGES.items() if due_on <= day)
+        lines = client.get(PAGE, params={"per_page": 100}, headers=officer).json()["venues"]
+        said = {
+            ref: client.get(f"/api/venues/{ids[ref]}/confirmation", headers=officer).json()
+            for ref in EDGES
+        }
+        assert {ref: said[ref]["due_on"] for ref in EDGES} == {
+            ref: due_on.isoformat() for ref, (*_done, due_on) in EDGES.items()
+        }
+        unchecked = client.get("/api/venues/unchecked", headers=officer).json()
+        assert {
+            "confirm_due": sorted(line["ref"] for line in lines if line["confirm_due"]),
+            "check_due": sorted(line["ref"] for line in lines if line["check_due"]),
+            "/confirmation": sorted(ref for ref in EDGES if said[ref]["due"]),
+            "not_confirmed_months": refs(not_confirmed_months=3),
+            "not_checked_months": refs(not_checked_months=12),
+            "/unchecked": sorted(venue["ref"] for venue in unchecked),
+        } == dict.fromkeys(
+            ("confirm_due", "check_due", "/confirmation", "not_confirmed_months",
+             "not_checked_months", "/unchecked"),
+            due,
+        ), day  # fmt: skip

@@ -8,10 +8,18 @@ rule rather than keeping a copy.
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
+from sqlmodel import Session, select
 
-from app.models import Account, Role
+from app.models import Account, Role, Venue
 from app.models.venue import VenuePatch
-from app.permissions import OFFICER_FIELDS, VENUE_FIELDS, editable_fields, require_fields
+from app.permissions import (
+    NOT_YOUR_VENUE,
+    OFFICER_FIELDS,
+    VENUE_FIELDS,
+    editable_fields,
+    require_editor,
+    require_fields,
+)
 from app.problems import NotAllowed
 from tests.conftest import HEADER, load, venue_row
 from tests.people import add_account, cheap_hashing, token_headers  # noqa: F401
@@ -68,3 +76,18 @@ def test_me_sends_the_fields_you_may_edit(engine: Engine, make_client, role: str
     me = client.get("/api/me", headers=token_headers(client, "someone@example.org")).json()
     expected = sorted(field for field, rule in TABLE.items() if rule[role == "officer"])
     assert me["editable_fields"] == expected
+
+
+def test_an_editor_is_required_in_the_words_of_what_was_tried(engine: Engine) -> None:
+    load(engine, HEADER + venue_row("A-1", 52.28, -1.58) + venue_row("B-1", 52.29, -1.59))
+    add_account(engine, "a@example.org", "staff", ("A-1",))
+    with Session(engine) as session:
+        staff = session.exec(select(Account).where(Account.email == "a@example.org")).one()
+        theirs, other = (
+            session.exec(select(Venue).where(Venue.ref == ref)).one() for ref in ("A-1", "B-1")
+        )
+        require_editor(session, staff, theirs)
+        with pytest.raises(NotAllowed, match=NOT_YOUR_VENUE):
+            require_editor(session, staff, other)
+        with pytest.raises(NotAllowed, match="You can only record visits"):
+            require_editor(session, staff, other, "You can only record visits to yours.")

@@ -2,13 +2,17 @@
 is ever public, officers see and settle them with the contact, a venue's staff see
 their own venue's without it. Every route by every kind of caller, on both databases."""
 
+import json
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
+from app.hours import LONDON
 from app.models.scheme import PROBLEM_KIND_WORDS, ProblemKind
 from app.people.public_throttle import PROBLEM_REPORTS
 from app.venues.problem_reports import THANK_YOU
 from tests.callers import Site, answered, cells
-from tests.conftest import sql
+from tests.conftest import Clock, sql
 from tests.people import cheap_hashing  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.usefixtures("cheap_hashing")
@@ -83,9 +87,12 @@ def test_a_report_reaches_the_officers_with_its_contact_and_staff_without(site: 
     assert (report["status"], report["officer_note"]) == ("new", None)
     staff = site.client.get(
         f"/api/venues/{site.a}/feedback", headers=site.callers["staff of this venue"]
-    ).json()
-    assert [each["note"] for each in staff] == ["The door was locked."]
-    assert "contact" not in staff[0] and "officer_note" not in staff[0]
+    ).json()["reports"]
+    # Staff see the kind and the day, never the person's words or contact (the form
+    # says only the council reads them).
+    assert [each["problem"] for each in staff] == ["could_not_get_in"]
+    assert {"note", "contact", "officer_note"}.isdisjoint(staff[0])
+    assert "door was locked" not in json.dumps(staff)
     # Nothing of it is public: the venue's page and its ETag are as they were.
     after = site.client.get(f"/api/venues/{site.a}")
     assert after.json() == before.json() and after.headers["etag"] == before.headers["etag"]
@@ -94,7 +101,7 @@ def test_a_report_reaches_the_officers_with_its_contact_and_staff_without(site: 
     other = site.client.get(
         f"/api/venues/{site.b}/feedback", headers=site.callers["staff of another venue"]
     )
-    assert other.json() == []
+    assert other.json() == {"reports": [], "total": 0, "open": 0}
 
 
 def test_only_the_problem_is_needed_and_empty_words_are_kept_as_none(site: Site) -> None:
@@ -128,10 +135,6 @@ def test_the_problems_are_the_contracts() -> None:
         ({"contact": "x" * 201}, "contact", "contact must be at most 200 characters."),
         ({"note": "Locked\x00 door"}, "note", "note holds a control character"),
         ({"contact": "me\x07"}, "contact", "contact holds a control character"),
-        ({"note": '=HYPERLINK("http://x.example")'}, "note", "note must not start with ="),
-        ({"note": " @SUM(A1)"}, "note", "note must not start with @"),
-        ({"contact": "=1+1"}, "contact", "contact must not start with ="),
-        ({"contact": "+cmd|' /C calc'!A0"}, "contact", "contact must not start with +"),
         ({"note": "abc\u202edcba"}, "note", "note holds an invisible mark"),
         ({"name": "Sam"}, "name", "name: Extra inputs are not permitted"),
     ],
@@ -154,6 +157,26 @@ def site_engine(site: Site):
 def test_a_phone_number_may_start_with_plus(site: Site) -> None:
     assert send(site, contact="+44 7700 900123").status_code == 201
     assert officer_list(site)[0]["contact"] == "+44 7700 900123"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"note": "- the door was locked"},
+        {"note": "+ no one answered the bell"},
+        {"note": "@ 3pm it was shut"},
+        {"note": '=HYPERLINK("http://x.example")'},
+        {"contact": "@sam_on_social"},
+        {"contact": "-"},
+    ],
+)
+def test_a_note_may_start_as_a_spreadsheet_formula_would(site: Site, body: dict) -> None:
+    """Reports are never written to a spreadsheet file (and every CSV the service writes
+    marks its cells as text), so a member of the public is not told about formulas."""
+    sent = send(site, **body)
+    assert sent.status_code == 201, sent.text
+    [(field, words)] = body.items()
+    assert officer_list(site)[0][field] == words
 
 
 @pytest.mark.parametrize("venue", ["unknown", "withdrawn"])
@@ -228,7 +251,9 @@ def test_officers_see_them_newest_first_and_by_status(site: Site) -> None:
     staff = site.client.get(
         f"/api/venues/{site.b}/feedback", headers=site.callers["staff of another venue"]
     ).json()
-    assert [(r["note"], r["status"]) for r in staff] == [("Second", "done")]
+    assert [(r["id"], r["status"]) for r in staff["reports"]] == [(second, "done")]
+    assert "Second" not in json.dumps(staff)
+    assert (staff["total"], staff["open"]) == (1, 0)
 
 
 @pytest.mark.parametrize(
@@ -237,7 +262,7 @@ def test_officers_see_them_newest_first_and_by_status(site: Site) -> None:
         ({"status": "lost"}, 422, "status: Input should be"),
         ({"status": None}, 422, "status must be new, in_hand or done."),
         ({"officer_note": "y" * 501}, 422, "officer_note must be at most 500 characters."),
-        ({"officer_note": "-1+2"}, 422, "officer_note must not start with -"),
+        ({"officer_note": "Rang\x00them"}, 422, "officer_note holds a control character"),
         ({"contact": "someone"}, 422, "contact: Extra inputs are not permitted"),
     ],
 )
@@ -266,3 +291,52 @@ def test_an_unknown_report_is_not_found(site: Site) -> None:
     assert bad_id.status_code == 422
     bad_status = site.client.get("/api/feedback?status=closed", headers=site.callers["officer"])
     assert bad_status.status_code == 422 and "status" in bad_status.json()["message"]
+
+
+def test_an_officer_note_may_start_with_a_dash(site: Site) -> None:
+    assert send(site, note="Kept").status_code == 201
+    report = officer_list(site)[0]
+    noted = site.client.patch(
+        f"/api/feedback/{report['id']}",
+        headers=site.callers["officer"],
+        json={"officer_note": "- rang the manager\n- door fixed"},
+    )
+    assert noted.status_code == 200, noted.text
+    assert noted.json()["officer_note"] == "- rang the manager\n- door fixed"
+
+
+def test_staff_get_the_newest_few_and_the_counts_of_all(site: Site) -> None:
+    for note in ("1", "2", "3", "4", "5", "6", "7"):
+        assert send(site, note=note).status_code == 201
+    officer = site.callers["officer"]
+    for report in officer_list(site)[-2:]:  # the oldest two: "2" in hand, "1" done
+        status = "done" if report["note"] == "1" else "in_hand"
+        moved = site.client.patch(
+            f"/api/feedback/{report['id']}", headers=officer, json={"status": status}
+        )
+        assert moved.status_code == 200
+    by_note = {report["id"]: report["note"] for report in officer_list(site)}
+    staff = site.callers["staff of this venue"]
+    answer = site.client.get(f"/api/venues/{site.a}/feedback?limit=5", headers=staff).json()
+    assert [by_note[r["id"]] for r in answer["reports"]] == ["7", "6", "5", "4", "3"]
+    assert (answer["total"], answer["open"]) == (7, 6)  # new and in hand; not done
+
+
+def test_when_a_report_was_sent_and_settled_is_the_apis_clock(site: Site, clock: Clock) -> None:
+    # 00:30 in London in summer: 23:30 the day before in UTC.
+    clock.now = datetime(2026, 4, 1, 0, 30, tzinfo=LONDON)
+    assert send(site).status_code == 201
+    [report] = officer_list(site)
+    assert parsed(report["created_at"]) == clock.now
+    clock.now += timedelta(days=2)
+    settled = site.client.patch(
+        f"/api/feedback/{report['id']}", headers=site.callers["officer"], json={"status": "done"}
+    ).json()
+    assert parsed(settled["updated_at"]) == clock.now
+    assert parsed(settled["created_at"]) == datetime(2026, 3, 31, 23, 30, tzinfo=UTC)
+
+
+def parsed(moment: str) -> datetime:
+    """A time the API sent (SQLite hands times back without their zone: UTC)."""
+    at = datetime.fromisoformat(moment)
+    return at if at.tzinfo else at.replace(tzinfo=UTC)

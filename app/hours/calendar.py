@@ -10,6 +10,7 @@ right: a test fails as it draws near, so the package is upgraded before one-off
 days announced later are missed.
 """
 
+from calendar import monthrange
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Literal
@@ -238,3 +239,11 @@ def _offsets(year: int) -> np.ndarray:
 
 def midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), LONDON)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or earlier when negative (or that month's last day:
+    31 Jan + 1 month = 28/29 Feb). ValueError outside the years a date can hold."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return date(year, month, min(day.day, monthrange(year, month)[1]))

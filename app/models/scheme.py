@@ -90,6 +90,14 @@ class ProblemStatus(StrEnum):
     done = "done"
 
 
+# Where a report is, as staff and officers are told (js/constants.js serves them).
+PROBLEM_STATUS_WORDS = {
+    ProblemStatus.new: "New",
+    ProblemStatus.in_hand: "The council is looking into it",
+    ProblemStatus.done: "Done",
+}
+
+
 class Application(SQLModel, table=True):
     """A venue asking to join. Nothing of it is public until an officer approves it."""
 
@@ -171,7 +179,8 @@ class PublicPost(SQLModel, table=True):
         default=None, primary_key=True, sa_type=sa.BigInteger().with_variant(sa.Integer(), "sqlite")
     )
     kind: str = Field(max_length=16)
-    # The client's IP address (for IPv6, its /64 network), as for sign-in attempts.
+    # HMAC-SHA256 of the client's IP address (for IPv6, its /64 network) under the
+    # secret key, 64 hex digits (app/people/public_throttle.py): never the address.
     address: str = Field(max_length=64)
     # Unix time in seconds.
     at: float

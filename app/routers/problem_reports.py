@@ -34,9 +34,9 @@ from app.venues.problem_reports import (
     Confirmation,
     ProblemReportChange,
     ProblemReportForOfficers,
-    ProblemReportForStaff,
     ProblemReportSend,
     ProblemReportSent,
+    VenueProblemReports,
     add_report,
     change_report,
     checked_report,
@@ -57,13 +57,18 @@ Limit = Annotated[int, Query(ge=1, le=MOST_SHOWN, description="At most this many
     responses=error_responses(400, 404, 413, 422, 429),
 )
 def report_a_problem(
-    request: Request, session: SessionDep, venue: VenueOr404, sent: ProblemReportSend
+    request: Request, session: SessionDep, venue: VenueOr404, sent: ProblemReportSend, now: NowDep
 ) -> ProblemReportSent:
     """Something is wrong with this place: tell the council (anyone; never shown publicly)."""
     texts = checked_report(sent)
     # The connection's own address, or the one a trusted proxy names (app/main.py).
-    count_send(session, PROBLEM_REPORTS, request.client.host if request.client else "unknown")
-    add_report(session, venue, sent.problem, texts)
+    count_send(
+        session,
+        PROBLEM_REPORTS,
+        request.client.host if request.client else "unknown",
+        request.app.state.settings.secret_key,
+    )
+    add_report(session, venue, sent.problem, texts, now)
     return ProblemReportSent(message=THANK_YOU)
 
 
@@ -92,20 +97,22 @@ def settle_problem_report(
     _officer: OfficerOnly,
     report_id: Annotated[int, Path(ge=1, le=MAX_ID, description="The report's id.")],
     change: ProblemReportChange,
+    now: NowDep,
 ) -> ProblemReportForOfficers:
     """Move a report along (new, in hand, done), with a note of what was done (officers)."""
-    return change_report(session, report_id, change)
+    return change_report(session, report_id, change, now)
 
 
 @router.get(
     "/venues/{venue_id:int}/feedback",
-    response_model=list[ProblemReportForStaff],
+    response_model=VenueProblemReports,
     responses=error_responses(401, 403, 404, 422),
 )
 def venue_problem_reports(
     session: SessionDep, venue: EditableVenue, limit: Limit = MOST_SHOWN
-) -> list[ProblemReportForStaff]:
-    """The problems people reported about this venue, newest first: never who sent them."""
+) -> VenueProblemReports:
+    """The problems people reported about this venue, newest first, and how many are not
+    done: never who sent them."""
     return reports_for_staff(session, venue, limit)
 
 

@@ -1,6 +1,7 @@
 """How the scheme is used, for officers: visits counted by month, venue, town, reason
 or outcome, as JSON or a spreadsheet (CSV). The counting is app/venues/visits_report.py."""
 
+import re
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
@@ -29,11 +30,17 @@ class ReportFormat(StrEnum):
     csv = "csv"
 
 
+YEAR_MONTH_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def plain_date(value: Any) -> Any:
-    """Only a date written as 2026-04-06: a day people can check, nothing cleverer."""
+    """Only a date written as 2026-04-06: a day people can check, nothing cleverer (no
+    week dates like 2026-W14-1, no 20260406, which date.fromisoformat also reads)."""
     if isinstance(value, str):
         try:
-            return date.fromisoformat(value) if len(value) == 10 else date.fromisoformat("")
+            if not YEAR_MONTH_DAY.fullmatch(value):
+                raise ValueError(value)
+            return date.fromisoformat(value)
         except ValueError:
             raise PydanticCustomError(
                 "date_parsing", "Give a date as year-month-day, like 2026-04-06"

@@ -202,7 +202,8 @@ class Confirmed:
     the venue may say so. No field rule: `last_confirmed` is set by this alone."""
 
     def permit(self, session: Session, account: Account, venue: Venue) -> None:
-        require_editor(session, account, venue)
+        """Nothing more to ask: `permit_edit` has already required an editor of the venue,
+        which is this change's whole rule (asking again would query the link twice)."""
 
     def stage(self, session: Session, account: Account, venue: Venue, today: date) -> Values:
         return {"last_confirmed": today}
@@ -218,9 +219,11 @@ class Restore:
         change = session.get(VenueChange, self.change_id)
         if change is None or change.venue_id != venue.id:
             raise NotFound(f"This venue has no change with id {self.change_id}.")
-        require_fields(account, [change.field])
+        # What can never be restored is said first, to officers too: "only an officer can
+        # change last_confirmed" would send an officer looking for a right that no one has.
         if change.field not in RESTORABLE:
             raise Invalid(f"{change.field} cannot be restored this way.", field=change.field)
+        require_fields(account, [change.field])
 
     def stage(self, session: Session, account: Account, venue: Venue, today: date) -> Values:
         change = session.get(VenueChange, self.change_id)

@@ -23,6 +23,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col, select
 
 from app.hours import LONDON
+from app.hours.calendar import add_months
 from app.models import Account, AccountVenue, Role, Venue
 from app.models.scheme import ProblemReport, ProblemStatus
 from app.models.venue import ListingSummary
@@ -104,9 +105,25 @@ class ListOrder:
     per_page: int = PER_PAGE
 
 
+def due_on(counted_from: date, months: int) -> date:
+    """The day a check or confirmation counted from `counted_from` is due again: calendar
+    months on (31 Jan + 1 month = 28 Feb). The one rule behind the list, its filters and
+    /confirmation."""
+    return add_months(counted_from, months)
+
+
 def months_before(now: datetime, months: int) -> date:
-    """The day `months` before today (UK time): 'not done for N months' means before it."""
-    return (now.astimezone(LONDON) - timedelta(days=round(months * 365.25 / 12))).date()
+    """The first day a clock may have started on and not be due today (UK time): 'not done
+    for N months' means started before it, so the filters agree with `due_on` exactly.
+
+    Not simply today less N months: months differ in length, so several start days fall
+    due on one day (28 to 31 Jan all on 28 Feb, a month on) and some days are no start
+    day's due day (29 to 31 Mar). It is the day after the last start day due by today."""
+    today = now.astimezone(LONDON).date()
+    return max(
+        add_months(today, -months) + timedelta(days=1),
+        add_months(today + timedelta(days=1), -months),
+    )
 
 
 def day_added(venue: Venue) -> date:
@@ -245,14 +262,14 @@ def venue_page(
 def list_line(
     venue: Venue, open_problems: int, now: datetime, confirm_every_months: int
 ) -> VenueListLine:
-    added = day_added(venue)
+    added, today = day_added(venue), now.astimezone(LONDON).date()
     return VenueListLine.model_validate({
         **venue.model_dump(include={
             "id", "ref", "name", "town", "active", "last_checked", "closed_until", "photo",
             "last_confirmed",
         }),
         "added_on": added,
-        "check_due": (venue.last_checked or added) < months_before(now, CHECK_EVERY_MONTHS),
-        "confirm_due": (venue.last_confirmed or added) < months_before(now, confirm_every_months),
+        "check_due": due_on(venue.last_checked or added, CHECK_EVERY_MONTHS) <= today,
+        "confirm_due": due_on(venue.last_confirmed or added, confirm_every_months) <= today,
         "open_problems": open_problems,
     })  # fmt: skip

@@ -8,15 +8,12 @@ with its contact; a venue's staff see the reports about their own venue without 
 Not HTTP: problems are `app.problems` kinds. The routes are app/routers/problem_reports.py.
 """
 
-import calendar
 from datetime import UTC, date, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, Field
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
-from app.db import utc_now
-from app.hours import LONDON
 from app.models import Venue
 from app.models.scheme import (
     PROBLEM_KIND_WORDS,
@@ -25,7 +22,8 @@ from app.models.scheme import (
     ProblemStatus,
 )
 from app.problems import FieldProblem, Invalid, NotFound
-from app.venues.venue_file import BIDI, CONTROL, FORMULA_LIKE, PHONE
+from app.venues.listing_pages import OPEN_STATUSES, day_added, due_on
+from app.venues.venue_file import BIDI, CONTROL
 
 NOTE_MAX = 300
 CONTACT_MAX = 200
@@ -34,9 +32,11 @@ THANK_YOU = "Thank you for telling us. The council will look into it."
 NO_SUCH_REPORT = "There is no problem report with id {id}. Check the number."
 
 
-def text_problem(field: str, text: str, *, phone_allowed: bool = False) -> FieldProblem | None:
-    """Why text a person typed is refused, as a venue's text would be (None: it is fine):
-    no control characters, no direction marks, nothing a spreadsheet would run."""
+def text_problem(field: str, text: str) -> FieldProblem | None:
+    """Why text a person typed is refused (None: it is fine): no control characters, no
+    direction marks. A note may start with - + = or @ ("- the door was locked"): problem
+    reports are never written to a spreadsheet file, and every CSV writer marks its cells
+    as text anyway (`mark_as_text`)."""
     if CONTROL.search(text):
         return FieldProblem(
             field,
@@ -49,26 +49,16 @@ def text_problem(field: str, text: str, *, phone_allowed: bool = False) -> Field
             "direction_mark",
             f"{field} holds an invisible mark that changes how text is shown: remove it",
         )
-    # A phone number may start with +; other text must not start as a formula would.
-    if FORMULA_LIKE.match(text) and not (phone_allowed and PHONE.fullmatch(text)):
-        return FieldProblem(
-            field,
-            "formula",
-            f"{field} must not start with {text.lstrip()[:1] or 'a tab'} "
-            "(a spreadsheet would run it as a formula)",
-        )
     return None
 
 
-def checked_texts(
-    texts: dict[str, str | None], phone_allowed: frozenset[str] = frozenset()
-) -> dict[str, str | None]:
+def checked_texts(texts: dict[str, str | None]) -> dict[str, str | None]:
     """The texts trimmed (empty ones None), or Invalid naming each one at fault."""
     trimmed = {field: (value or "").strip() or None for field, value in texts.items()}
     problems = [
         problem
         for field, text in trimmed.items()
-        if text and (problem := text_problem(field, text, phone_allowed=field in phone_allowed))
+        if text and (problem := text_problem(field, text))
     ]
     if problems:
         raise Invalid(problems)
@@ -109,25 +99,37 @@ class ProblemReportChange(BaseModel):
 
 
 class ProblemReportForStaff(BaseModel):
-    """A report as a venue's staff see it: never how to reach the person."""
+    """A report as a venue's staff see it: the kind of problem, when, and where the
+    council is with it. Never the person's words or how to reach them: the form tells
+    the person only the council reads those, and a note ("the man at the till…") can
+    say who they are to the very people it is about."""
 
     id: int
     venue_id: int
     created_at: datetime
     problem: ProblemKind
     problem_words: str = Field(description="The problem in easy read, as the person chose it.")
-    note: str | None
     status: ProblemStatus
     updated_at: datetime
 
 
 class ProblemReportForOfficers(ProblemReportForStaff):
-    """A report as council officers see it: with the venue, the contact and their note."""
+    """A report as council officers see it: with the venue, the person's note and
+    contact, and the officers' own note."""
 
+    note: str | None
     venue_name: str
     venue_town: str
     contact: str | None
     officer_note: str | None
+
+
+class VenueProblemReports(BaseModel):
+    """The newest reports about one venue (for its staff), and how many there are in all."""
+
+    reports: list[ProblemReportForStaff] = Field(description="Newest first, up to `limit`.")
+    total: int = Field(description="How many problems were reported about it, ever.")
+    open: int = Field(description="How many of them are new or in hand (not done).")
 
 
 def for_staff(report: ProblemReport) -> ProblemReportForStaff:
@@ -151,14 +153,18 @@ def for_officers(report: ProblemReport, venue: Venue) -> ProblemReportForOfficer
 
 def checked_report(sent: ProblemReportSend) -> dict[str, str | None]:
     """The note and contact as they will be kept, or Invalid (before anything is counted)."""
-    return checked_texts({"note": sent.note, "contact": sent.contact}, frozenset({"contact"}))
+    return checked_texts({"note": sent.note, "contact": sent.contact})
 
 
 def add_report(
-    session: Session, venue: Venue, problem: ProblemKind, texts: dict[str, str | None]
+    session: Session,
+    venue: Venue,
+    problem: ProblemKind,
+    texts: dict[str, str | None],
+    now: datetime,
 ) -> None:
     assert venue.id is not None
-    now = utc_now()
+    now = now.astimezone(UTC)
     session.add(
         ProblemReport(
             venue_id=venue.id,
@@ -183,18 +189,30 @@ def reports_for_officers(
     return [for_officers(report, venue) for report, venue in session.exec(query.limit(limit))]
 
 
-def reports_for_staff(session: Session, venue: Venue, limit: int) -> list[ProblemReportForStaff]:
+def reports_for_staff(session: Session, venue: Venue, limit: int) -> VenueProblemReports:
+    """The newest `limit` reports, and all of them counted by status (one grouped query)."""
     query = (
         select(ProblemReport)
         .where(col(ProblemReport.venue_id) == venue.id)
         .order_by(col(ProblemReport.created_at).desc(), col(ProblemReport.id).desc())
         .limit(limit)
     )
-    return [for_staff(report) for report in session.exec(query)]
+    by_status = dict(
+        session.exec(
+            select(col(ProblemReport.status), func.count())
+            .where(col(ProblemReport.venue_id) == venue.id)
+            .group_by(col(ProblemReport.status))
+        ).all()
+    )
+    return VenueProblemReports(
+        reports=[for_staff(report) for report in session.exec(query)],
+        total=sum(by_status.values()),
+        open=sum(by_status.get(status, 0) for status in OPEN_STATUSES),
+    )
 
 
 def change_report(
-    session: Session, report_id: int, change: ProblemReportChange
+    session: Session, report_id: int, change: ProblemReportChange, now: datetime
 ) -> ProblemReportForOfficers:
     report = session.get(ProblemReport, report_id)
     if report is None:
@@ -206,7 +224,7 @@ def change_report(
         values.update(checked_texts({"officer_note": values["officer_note"]}))
     for name, value in values.items():
         setattr(report, name, value)
-    report.updated_at = utc_now()
+    report.updated_at = now.astimezone(UTC)
     session.add(report)
     session.commit()
     session.refresh(report)
@@ -228,21 +246,13 @@ class Confirmation(BaseModel):
     every_months: int
 
 
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later (or the month's last day: 31 Jan + 1 month = 28/29 Feb)."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def confirmation(venue: Venue, every_months: int, today: date) -> Confirmation:
-    added = venue.created_at if venue.created_at.tzinfo else venue.created_at.replace(tzinfo=UTC)
-    counted_from = venue.last_confirmed or added.astimezone(LONDON).date()
-    due_on = add_months(counted_from, every_months)
+    counted_from = venue.last_confirmed or day_added(venue)
+    due = due_on(counted_from, every_months)
     return Confirmation(
         last_confirmed=venue.last_confirmed,
         counted_from=counted_from,
-        due_on=due_on,
-        due=today >= due_on,
+        due_on=due,
+        due=today >= due,
         every_months=every_months,
     )

@@ -20,7 +20,7 @@ from sqlalchemy import Integer, case, cast, func
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from app.hours.calendar import midnight
+from app.hours.calendar import add_months, midnight
 from app.models import Venue, Visit
 from app.models.scheme import VISIT_OUTCOME_WORDS, VISIT_REASON_WORDS
 from app.problems import Invalid
@@ -74,16 +74,18 @@ class VisitReport(BaseModel):
 # --- the period --------------------------------------------------------------------
 
 
-def months_before(day: date, months: int) -> date:
+def month_start_before(day: date, months: int) -> date:
     """The first day of the month `months` before `day`'s month (or the first date of all)."""
-    index = day.year * 12 + day.month - 1 - months
-    return date(index // 12, index % 12 + 1, 1) if index >= 12 else date.min
+    try:
+        return add_months(day.replace(day=1), -months)
+    except ValueError:  # before the year 1
+        return date.min
 
 
 def report_period(first: date | None, last: date | None, today: date) -> Period:
     """The days asked for; by default the last 12 months, this one so far included."""
     last = last or today
-    first = first or months_before(last, DEFAULT_MONTHS - 1)
+    first = first or month_start_before(last, DEFAULT_MONTHS - 1)
     if first > last:
         raise Invalid(
             f"from ({first}) is after to ({last}). Give the first day, then the last day.",

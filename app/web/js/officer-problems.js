@@ -1,10 +1,11 @@
 // The problems people reported (/staff/problems?status=…), for council officers: new,
 // in hand and done, each with its venue, the problem, the person's note and how to
 // reach them, and buttons to move it along with a note of what was done.
+import { OFFICER_NOTE_MAX, PROBLEM_STATUS_WORDS } from "./constants.js";
 import { h, picture } from "./dom.js";
 import { call } from "./staff-api.js";
 import { act, button, clearProblem, momentWords, say, showProblem, startPage } from "./staff-page.js";
-import { PROBLEM_PICTURES, STATUS_WORDS } from "./venue-problem.js";
+import { PROBLEM_PICTURES } from "./venue-problem.js";
 
 const status = document.getElementById("status");
 const problem = document.getElementById("problem");
@@ -42,9 +43,9 @@ function card(report) {
     h("dl", {},
       h("dt", { text: "What they wrote" }), h("dd", { text: report.note ?? "Nothing." }),
       h("dt", { text: "How to reach them" }), h("dd", { text: report.contact ?? "They did not say." }),
-      h("dt", { text: "Now" }), h("dd", { text: STATUS_WORDS[report.status] })),
+      h("dt", { text: "Now" }), h("dd", { text: PROBLEM_STATUS_WORDS[report.status] })),
     h("label", { for: noteId, text: "Note of what was done" }),
-    h("textarea", { id: noteId, rows: "2", maxlength: "500" }),
+    h("textarea", { id: noteId, rows: "2", maxlength: String(OFFICER_NOTE_MAX) }),
     MOVES[report.status].map(([next, words, pictureName]) =>
       button(words, pictureName, next === "done" ? "button-primary" : "button-secondary", {
         "data-move": next, on: { click: (event) => move(event, report, next) },

@@ -27,8 +27,10 @@ function report(group, extra = {}) {
   return call("/api/reports/visits", { params: { ...asked(), group, ...extra } });
 }
 
-function visitsWords(count) {
-  return `${count} ${count === 1 ? "visit" : "visits"}`;
+// The total as the server says it ("12", "fewer than 5"), as a sentence starts.
+function totalWords(report) {
+  const words = report.total_words;
+  return `${words[0].toUpperCase()}${words.slice(1)} ${report.total === 1 ? "visit" : "visits"}`;
 }
 
 // Every month of the period, those with no visits too: a gap is news.
@@ -96,9 +98,8 @@ async function show() {
   const { period } = byMonth;
   inputs.from.value = period.from;
   inputs.to.value = period.to;
-  const counted = byMonth.total === null ? `Fewer than 5 visits` : visitsWords(byMonth.total);
   document.getElementById("total").textContent =
-    `${counted} from ${dateWords(period.from)} to ${dateWords(period.to)}.`;
+    `${totalWords(byMonth)} from ${dateWords(period.from)} to ${dateWords(period.to)}.`;
   document.getElementById("by-month").replaceChildren(
     bars(everyMonth(period, byMonth.rows), "Month", "Visits by month"));
   document.getElementById("by-reason").replaceChildren(

@@ -10,7 +10,7 @@ import { h, picture } from "./dom.js";
 import { ApiError, SignInEnded, call, keepDraft, onSignInEnded, takeDraft } from "./staff-api.js";
 import {
   act, button, clearFieldErrors, clearProblem, dateWords, fieldError, isClosedNow, isoDay,
-  problemWords, queryId, say, showProblem, startPage,
+  momentWords, problemWords, queryId, say, showProblem, startPage,
 } from "./staff-page.js";
 import { LABELS, VenueForm, fieldId } from "./staff-venue-form.js";
 import { photoUrl } from "./places.js";
@@ -124,13 +124,12 @@ async function confirmListing(event) {
   }
 }
 
-// --- what people reported (never how to reach them) -----------------------------------
+// --- what people reported: the kind and when (their words and contact go to the council only)
 
 function reportCard(report) {
   return h("li", { class: "card" },
     h("h3", { class: "problem-kind" }, picture(PROBLEM_PICTURES[report.problem] ?? "warning"), h("span", { text: report.problem_words })),
-    h("p", { text: `Sent on ${dateWords(report.created_at.slice(0, 10))}.` }),
-    report.note ? h("p", {}, h("strong", { text: "They wrote: " }), report.note) : null,
+    h("p", { text: `Sent on ${momentWords(report.created_at)}.` }),
     h("p", { text: `Now: ${STATUS_WORDS[report.status]}.` }));
 }
 
@@ -139,21 +138,22 @@ function plural(count, word) {
 }
 
 async function readReports() {
-  let reports;
+  let answer;
   try {
-    reports = (await call(`/api/venues/${venueId}/feedback`)).data;
+    // Only the newest few; the server counts them all.
+    answer = (await call(`/api/venues/${venueId}/feedback`, { params: { limit: REPORTS_SHOWN } })).data;
   } catch (error) {
     if (error instanceof SignInEnded) throw error;
     return;
   }
-  const open = reports.filter((report) => report.status !== "done").length;
+  const { reports, total, open } = answer;
   document.getElementById("reports-words").replaceChildren(...[
-    reports.length ? `People reported ${plural(reports.length, "problem")} here.` : "No one has reported a problem.",
-    reports.length ? `${open} of them ${open === 1 ? "is" : "are"} not done yet.` : null,
-    reports.length > REPORTS_SHOWN ? `Here are the newest ${REPORTS_SHOWN}.` : null,
-    reports.length ? "The council looks into each one." : null,
+    total ? `People reported ${plural(total, "problem")} here.` : "No one has reported a problem.",
+    total ? `${open} of them ${open === 1 ? "is" : "are"} not done yet.` : null,
+    total > reports.length ? `Here are the newest ${reports.length}.` : null,
+    total ? "The council looks into each one." : null,
   ].filter(Boolean).map((sentence) => h("p", { text: sentence })));
-  document.getElementById("reports-list").replaceChildren(...reports.slice(0, REPORTS_SHOWN).map(reportCard));
+  document.getElementById("reports-list").replaceChildren(...reports.map(reportCard));
   document.getElementById("venue-reports").hidden = false;
 }
 
@@ -295,11 +295,15 @@ function forgetPhotoChoice() {
 
 // --- saving -------------------------------------------------------------------------
 
-function showStale() {
-  showProblem(problem, [
-    "Someone else changed this venue after you opened it.",
-    "Nothing was saved. What you typed is still here.",
-  ], { actions: [button("Get their changes and keep mine", "put-back", "button-primary", { id: "get-latest", on: { click: getLatest } })] });
+// Someone saved first (412). After Save, the form still holds what this person typed;
+// after a one-tap action (confirm, end a closure) nothing was typed, so nothing is kept.
+function showStale({ typed = false } = {}) {
+  const [said, words] = typed
+    ? ["Nothing was saved. What you typed is still here.", "Get their changes and keep mine"]
+    : ["Nothing was done. Look at the latest version, then try again.", "Get the latest version"];
+  showProblem(problem, ["Someone else changed this venue after you opened it.", said], {
+    actions: [button(words, "put-back", "button-primary", { id: "get-latest", on: { click: getLatest } })],
+  });
 }
 
 async function getLatest(event) {
@@ -312,11 +316,12 @@ async function getLatest(event) {
   clearProblem(problem);
   clearFieldErrors(formElement);
   const names = (fields) => fields.map((name) => LABELS[name]).join(", ");
+  const typed = Object.keys(form.changes(base)).length > 0;
   done(
-    "We got the latest version. Your changes are still in the form.",
+    typed ? "We got the latest version. Your changes are still in the form." : "We got the latest version.",
     theirs.length ? `They changed: ${names(theirs)}.` : null,
     clashes.length ? `You both changed: ${names(clashes)}. The form has your version.` : null,
-    "Check the form, then press Save changes.",
+    typed ? "Check the form, then press Save changes." : "Check it, then try again.",
   );
 }
 
@@ -356,7 +361,7 @@ async function save(event) {
       say(status, saved ? "Some changes are saved." : "");
       if (saved) showState();
       if (!(error instanceof ApiError)) throw error;
-      if (error.status === 412) showStale();
+      if (error.status === 412) showStale({ typed: true });
       else if ([409, 422].includes(error.status) && !saved && Object.keys(changes).length) form.showApiProblem(problem, error, formElement);
       else if ([413, 415, 422].includes(error.status) && photoFile) photoProblem(error.message, saved);
       else throw error;
