@@ -116,6 +116,27 @@ def test_an_officer_pages_through_the_venues(page) -> None:
     assert first_names(page) == ["Venue 021"]
 
 
+def test_back_returns_to_the_page_and_sort_before(page) -> None:
+    page.goto("/staff/venues")
+    count = page.locator("#count")
+    page.get_by_role("button", name="Next page").click()
+    expect(count).to_have_text("45 venues. Page 2 of 3.")
+    page.get_by_label("Sort by").select_option(label="Checked longest ago first")
+    expect(page.locator(".card h2").first).to_have_text("Venue 045")
+    page.go_back()  # the sort is undone, on the page the officer was reading
+    expect(count).to_have_text("45 venues. Page 2 of 3.")
+    expect(page.locator(".card h2").first).to_have_text("Venue 021")
+    page.go_back()
+    expect(count).to_have_text("45 venues. Page 1 of 3.")
+    page.go_forward()
+    expect(count).to_have_text("45 venues. Page 2 of 3.")
+    # Each card says its open problem reports once.
+    page.goto("/staff/venues?search=LIST-010")
+    card = page.locator(".card").first
+    expect(card).to_contain_text("1 problem report is open.")
+    assert card.inner_text().count("open") == 1
+
+
 def test_an_officer_sorts_by_last_checked(page) -> None:
     page.goto("/staff/venues?page=3")
     expect(page.locator("#count")).to_have_text("45 venues. Page 3 of 3.")

@@ -96,6 +96,36 @@ def test_staff_change_their_venue_and_the_public_page_shows_it(page, staff_site:
     assert page.get_by_text("Come in by the big front door.").is_visible()
 
 
+def test_a_stale_confirm_says_nothing_was_done_not_that_typing_was_kept(
+    page, staff_site: StaffSite
+) -> None:
+    email = staff_site.add_user(new_email("staff"), "staff", "SAMPLE-0004")
+    sign_in(page, email)
+    page.wait_for_url("**/staff/venues")
+    page.goto(f"/staff/edit?id={staff_site.ids['SAMPLE-0004']}")
+    page.locator("#venue-form:not([hidden])").wait_for()
+    officer = staff_site.headers()
+    _venue, etag = staff_site.listing("SAMPLE-0004", officer)
+    changed = staff_site.api.patch(
+        f"/api/venues/{staff_site.ids['SAMPLE-0004']}",
+        json={"website": "https://example.org/moved"},
+        headers={**officer, "If-Match": etag},
+    )
+    assert changed.status_code == 200
+    page.get_by_role("button", name="Everything is still right").click()
+    problem = page.locator("#problem")
+    expect(problem).to_contain_text("Nothing was done. Look at the latest version, then try again.")
+    assert "What you typed" not in problem.inner_text()
+    page.get_by_role("button", name="Get the latest version").click()
+    expect(page.locator("#status")).to_contain_text("We got the latest version.")
+    expect(page.locator("#status")).to_contain_text("Check it, then try again.")
+    assert page.get_by_label("Website").input_value() == "https://example.org/moved"
+    page.get_by_role("button", name="Everything is still right").click()
+    expect(page.locator("#status")).to_have_text(
+        "Thank you. You said everything is still right today."
+    )
+
+
 def test_a_stale_save_says_so_and_keeps_what_was_typed(page, staff_site: StaffSite) -> None:
     email = staff_site.add_user(new_email("staff"), "staff", "SAMPLE-0003")
     sign_in(page, email)
@@ -316,8 +346,19 @@ def test_officer_adds_a_staff_account_who_then_chooses_a_password(
     shown = page.locator("#one-time-password")
     shown.wait_for()
     password = shown.inner_text()
-    assert len(password) >= 12
+    # 5 groups of 4 from letters no one mixes up (no i, l, 1, o, 0), read out or copied.
+    assert re.fullmatch(r"([a-hj-km-np-z2-9]{4}-){4}[a-hj-km-np-z2-9]{4}", password), password
+    # At 320 px the groups wrap between them, never inside one.
+    for group in shown.locator("span").all():
+        box = group.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= NARROW["width"]
+        size = group.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+        assert box["height"] < 2 * float(size)  # one line
     assert page.evaluate("document.activeElement.id") == "password-once"
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.get_by_role("button", name="Copy the password").click()
+    expect(page.get_by_text("Copied. You can paste it now.")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == password
     card = page.locator(".card").filter(has_text=email)
     assert card.get_by_text("Has not chosen their own password yet.").is_visible()
     page.reload()

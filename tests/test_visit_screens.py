@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from app.hours import LONDON
 from app.models.scheme import VISIT_OUTCOME_WORDS, VISIT_REASON_WORDS, VisitOutcome, VisitReason
@@ -89,6 +90,15 @@ def test_staff_record_a_visit_in_2_taps_and_the_officer_sees_it_in_the_bars(
     tab.get_by_role("heading", name="Thank you. It is saved.").wait_for()
     assert tab.evaluate("window.clicks") == 2
     assert tab.evaluate("document.activeElement.id") == "saved-heading"
+    assert report_counts(staff_site, "reason").get("missed_transport", 0) == before + 1
+    # A wrong tap is taken back, and then tapped again.
+    tab.get_by_role("button", name="That was a mistake. Take it back.").click()
+    expect(tab.locator("#status")).to_have_text("We took it back. It is not counted.")
+    tab.get_by_role("heading", name="Why did they come?").wait_for()
+    assert report_counts(staff_site, "reason").get("missed_transport", 0) == before
+    tab.get_by_role("button", name=VISIT_REASON_WORDS[VisitReason.missed_transport]).click()
+    tab.get_by_role("button", name=VISIT_OUTCOME_WORDS[VisitOutcome.called_their_contact]).click()
+    tab.get_by_role("heading", name="Thank you. It is saved.").wait_for()
     assert report_counts(staff_site, "reason").get("missed_transport", 0) == before + 1
     # Another, at once: back to the first question.
     tab.get_by_role("button", name="Someone else came").click()

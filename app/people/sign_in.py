@@ -61,9 +61,19 @@ def verify_password(password: str, password_hash: str | None) -> bool:
     return _hasher.verify(password, password_hash)
 
 
+# Letters and digits that cannot be mistaken for one another read out or handwritten:
+# no i, l, 1, o or 0 (and lower case only, so no I/l either). 31 of them.
+PASSWORD_LETTERS = "abcdefghjkmnpqrstuvwxyz23456789"
+PASSWORD_GROUPS, GROUP_LETTERS = 5, 4
+
+
 def one_time_password() -> str:
-    """A password an officer passes on; the person must replace it at first sign-in."""
-    return secrets.token_urlsafe(12)
+    """A password an officer passes on ("7kqm-x3tp-…", 99 bits); the person must replace
+    it at first sign-in. In groups of 4, to read out and to type from a note."""
+    return "-".join(
+        "".join(secrets.choice(PASSWORD_LETTERS) for _ in range(GROUP_LETTERS))
+        for _ in range(PASSWORD_GROUPS)
+    )
 
 
 def create_access_token(account_id: int, token_version: int, secret_key: str) -> str:

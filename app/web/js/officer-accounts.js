@@ -5,7 +5,8 @@
 import { h, picture } from "./dom.js";
 import { ApiError, call } from "./staff-api.js";
 import {
-  act, button, clearFieldErrors, clearProblem, fieldError, fieldMessage, say, showProblem, startPage,
+  act, button, clearFieldErrors, clearProblem, fieldError, fieldMessage, oneTimePassword, say, showProblem,
+  startPage,
 } from "./staff-page.js";
 
 const status = document.getElementById("status");
@@ -51,7 +52,7 @@ function showPassword(sentence, account, password) {
   passwordBox.replaceChildren(
     h("h2", { text: "The password, shown once" }),
     h("p", { text: sentence }),
-    h("p", { class: "one-time-password", id: "one-time-password", text: password }),
+    ...oneTimePassword(password),
     h("p", { text: `Give it to ${account.email} yourself. We will not show it again.` }),
     h("p", { text: "They choose their own password when they sign in." }),
     button("I have given it to them. Hide it.", "checked", "button-secondary", { id: "hide-password", on: { click: () => {

@@ -1,6 +1,9 @@
 // What every staff and officer screen shares: who is signed in, the menu, sign out,
 // and how problems and progress are told (a problem box that takes focus, a status line).
+// The problem box and each field's own error are js/field-problems.js's, which public
+// forms use too; they are exported from here as well, so a staff screen imports one file.
 import { h, picture, setStatus } from "./dom.js";
+import { showProblem } from "./field-problems.js";
 import { MONTH_NAMES, clockWords, dateWords as dateInWords } from "./opening.js";
 import {
   ApiError, SignInEnded, call, forgetDrafts, forgetToken, hasToken, sendToSignIn, tokenExpired,
@@ -41,28 +44,6 @@ export function say(status, ...sentences) {
   setStatus(status, ...sentences);
 }
 
-// The problem box: a heading, what went wrong, and links to the fields to put right.
-// It takes focus, so a screen reader reads it at once.
-export function showProblem(box, sentences, { links = [], actions = [], focus = true } = {}) {
-  box.replaceChildren(...[
-    h("h2", { text: "There is a problem" }),
-    ...[sentences].flat().filter(Boolean).map((sentence) => h("p", { text: sentence })),
-    links.length && h("ul", { class: "problem-links" }, links.map(({ id, words }) =>
-      h("li", {}, h("a", { href: `#${id}`, on: { click: (event) => {
-        event.preventDefault();
-        document.getElementById(id)?.focus();
-      } } }, words)))),
-    ...actions,
-  ].filter(Boolean));
-  box.hidden = false;
-  if (focus) box.focus();
-}
-
-export function clearProblem(box) {
-  box.hidden = true;
-  box.replaceChildren();
-}
-
 // Words for an error from the API, or for no signal.
 export function problemWords(error) {
   if (error instanceof ApiError) return error.message;
@@ -90,6 +71,24 @@ export async function act(button, box, work) {
 export function button(words, pictureName, kind = "button-secondary", attributes = {}) {
   return h("button", { type: "button", class: `button ${kind}`, ...attributes },
     pictureName ? picture(pictureName) : null, h("span", { text: words }));
+}
+
+// A one-time password, shown once: in its groups of 4, which never break apart on a
+// narrow screen, and a button that copies it where the browser allows.
+export function oneTimePassword(password) {
+  const shown = h("p", { class: "one-time-password", id: "one-time-password" },
+    password.split("-").flatMap((group, i) => [i ? "-" : null, h("span", { text: group })]).filter(Boolean));
+  if (!navigator.clipboard?.writeText) return [shown];
+  const said = h("p", { role: "status" });
+  const copy = button("Copy the password", "key", "button-secondary", { on: { click: async () => {
+    try {
+      await navigator.clipboard.writeText(password);
+      said.textContent = "Copied. You can paste it now.";
+    } catch {
+      said.textContent = "We could not copy it. Write it down instead.";
+    }
+  } } });
+  return [shown, copy, said];
 }
 
 // --- who is signed in, and the menu ------------------------------------------------
@@ -161,63 +160,6 @@ export async function startPage({ officersOnly = false } = {}) {
   return me;
 }
 
-// --- a field's own error, linked to it -----------------------------------------
-
-// The message goes just above the input, and the input says it is wrong and points
-// at it (aria-describedby keeps any hint too).
-export function fieldError(input, message) {
-  const id = `${input.id}-error`;
-  let note = document.getElementById(id);
-  if (!note) {
-    note = h("p", { class: "field-error", id });
-    const anchor = input.closest(".choice-group") ?? input;
-    anchor.before(note);
-  }
-  note.replaceChildren(h("span", { class: "visually-hidden", text: "Error: " }), message);
-  if (input.tagName !== "FIELDSET") input.setAttribute("aria-invalid", "true");
-  const described = (input.getAttribute("aria-describedby") ?? "").split(" ").filter(Boolean);
-  if (!described.includes(id)) input.setAttribute("aria-describedby", [id, ...described].join(" "));
-}
-
-export function clearFieldErrors(root) {
-  for (const note of root.querySelectorAll(".field-error")) {
-    for (const input of root.querySelectorAll(`[aria-describedby~="${note.id}"]`)) {
-      const rest = input.getAttribute("aria-describedby").split(" ").filter((id) => id && id !== note.id);
-      if (rest.length) input.setAttribute("aria-describedby", rest.join(" "));
-      else input.removeAttribute("aria-describedby");
-      input.removeAttribute("aria-invalid");
-    }
-    note.remove();
-  }
-}
-
-// "postcode 'X' is not a UK postcode" -> "Postcode 'X' is not a UK postcode.": the API
-// names a field as programs do; the person knows it by the words on its label.
-export function fieldMessage(field, message, label) {
-  const named = label && field && message.startsWith(field) && !/[\w-]/.test(message.charAt(field.length));
-  const said = named ? label + message.slice(field.length) : message;
-  return /[.!?]$/.test(said) ? said : `${said}.`;
-}
-
-// The API's errors (ApiError.errors: {field, code, message}), each beside its field's
-// input and all in the problem box, linked to those inputs. `inputFor(field)` gives the
-// input, or null when this form has none: then, like an error about the request as a
-// whole (field null), it is said in the box itself. `labelFor(field)` gives the field's
-// words; `focusIdFor(field, input)` what its link in the box moves to.
-export function showFieldErrors(box, error, root, { inputFor, labelFor = () => null, focusIdFor = (_field, input) => input.id }) {
-  clearFieldErrors(root);
-  const byField = new Map();
-  const general = [];
-  for (const { field, message } of error.errors) {
-    const input = field ? inputFor(field) : null;
-    const said = fieldMessage(field, message, labelFor(field));
-    if (!input) general.push(said);
-    else byField.set(field, { input, said: [...(byField.get(field)?.said ?? []), said] });
-  }
-  const links = [...byField].map(([field, { input, said }]) => {
-    fieldError(input, said.join(" "));
-    return { id: focusIdFor(field, input), words: said.join(" ") };
-  });
-  // An answer with no errors listed is said as it came.
-  showProblem(box, general.length || links.length ? general : error.message, { links });
-}
+export {
+  clearFieldErrors, clearProblem, fieldError, fieldMessage, showFieldErrors, showProblem,
+} from "./field-problems.js";

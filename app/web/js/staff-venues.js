@@ -40,7 +40,6 @@ function badges(venue, answer) {
     isClosedNow(venue) && ["badge-closed", `Closed until ${dateWords(venue.closed_until)}`],
     venue.check_due && ["badge-unchecked", `Not checked for ${answer.check_every_months} months`],
     venue.confirm_due && ["badge-unchecked", `Not confirmed for ${answer.confirm_every_months} months`],
-    venue.open_problems > 0 && ["badge-problems", plural(venue.open_problems, "open problem", "open problems")],
   ].filter(Boolean);
   return said.length ? h("ul", { class: "badges" }, said.map(([kind, words]) => h("li", { class: `badge ${kind}`, text: words }))) : null;
 }
@@ -96,7 +95,7 @@ function fromAddress() {
   const number = Number(wanted.get("page"));
   page = Number.isInteger(number) && number >= 1 ? number : 1;
   const sort = `${wanted.get("sort")} ${wanted.get("order")}`;
-  if (SORTS.includes(sort)) inputs.sort.value = sort;
+  inputs.sort.value = SORTS.includes(sort) ? sort : SORTS[0];
   inputs.search.value = wanted.get("search") ?? "";
   inputs.town.value = wanted.get("town") ?? "";
   inputs.unchecked.checked = wanted.has("not_checked_months");
@@ -128,7 +127,15 @@ function show(answer) {
   form.hidden = !officer && answer.all_venues <= answer.per_page;
 }
 
-async function load({ focus = false } = {}) {
+// A choice the officer made (a page, a sort, a filter) is a step Back can undo; typing
+// in the search boxes, the first load and Back itself only rewrite the address.
+function remember(params, step) {
+  const address = `${location.pathname}?${new URLSearchParams(params)}`;
+  if (step && address !== `${location.pathname}${location.search}`) history.pushState(null, "", address);
+  else history.replaceState(null, "", address);
+}
+
+async function load({ focus = false, step = false } = {}) {
   const question = ++asked;
   const params = given(choices());
   await act(null, problem, async () => {
@@ -136,11 +143,11 @@ async function load({ focus = false } = {}) {
     if (question !== asked) return;
     if (answer.page > answer.pages) { // fewer venues now: show the last page
       page = answer.pages;
-      await load({ focus });
+      await load({ focus, step });
       return;
     }
     clearProblem(problem);
-    history.replaceState(null, "", `${location.pathname}?${new URLSearchParams(params)}`);
+    remember(params, step);
     show(answer);
     say(status, answer.all_venues ? "" : (officer ? "There are no venues yet." : "No venue is linked to your account yet. Ask your council officer."));
     if (focus) {
@@ -152,20 +159,20 @@ async function load({ focus = false } = {}) {
 }
 
 // A new choice starts again at page 1.
-function chosen() {
+function chosen(step = true) {
   page = 1;
-  load();
+  load({ step });
 }
 
 let typing = null;
 for (const input of [inputs.search, inputs.town]) {
   input.addEventListener("input", () => {
     clearTimeout(typing);
-    typing = setTimeout(chosen, 300);
+    typing = setTimeout(() => chosen(false), 300);
   });
 }
 for (const input of [inputs.unchecked, inputs.unconfirmed, inputs.problems, inputs.sort]) {
-  input.addEventListener("change", chosen);
+  input.addEventListener("change", () => chosen());
 }
 form.addEventListener("submit", (event) => {
   event.preventDefault();
@@ -174,11 +181,16 @@ form.addEventListener("submit", (event) => {
 });
 previous.addEventListener("click", () => {
   page = Math.max(1, page - 1);
-  load({ focus: true });
+  load({ focus: true, step: true });
 });
 next.addEventListener("click", () => {
   page += 1;
-  load({ focus: true });
+  load({ focus: true, step: true });
+});
+window.addEventListener("popstate", () => {
+  clearTimeout(typing);
+  fromAddress();
+  load();
 });
 
 async function start() {

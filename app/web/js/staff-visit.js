@@ -36,6 +36,7 @@ const steps = {
 };
 let venueId = null;
 let reason = null;
+let lastVisit = null; // the id of the visit just saved, to take back if it was a mistake
 
 function venueParam() {
   const id = new URLSearchParams(location.search).get("venue") ?? "";
@@ -70,17 +71,44 @@ async function chooseOutcome(outcome, control) {
   }));
   say(status);
   if (!saved) return;
+  lastVisit = saved.data.id;
   document.getElementById("saved-words").textContent =
     `${VISIT_REASON_WORDS[reason]}. ${VISIT_OUTCOME_WORDS[outcome]}.`;
   reason = null;
+  document.getElementById("take-back").hidden = false;
   show("saved");
 }
 
+// A wrong tap: the venue's staff may take the visit back for 15 minutes (the server says
+// when it is too late, and what to do then).
+async function takeBack(event) {
+  clearProblem(problem);
+  const control = event.currentTarget;
+  const visit = lastVisit;
+  const taken = await act(control, problem, () => call(`/api/venues/${venueId}/visits/${visit}`, {
+    method: "DELETE", raw: true,
+  }));
+  if (!taken) return;
+  lastVisit = null;
+  control.hidden = true;
+  show("reason");
+  say(status, "We took it back. It is not counted.");
+}
+
 async function chooseVenue(me) {
-  // No venue in the address: the person picks one of those they look after.
+  // No venue in the address. Officers look after every venue: they start from the list
+  // (each card has "Someone came to us"), never from all of them at once here.
+  if (me.role === "officer") {
+    document.getElementById("venue-links").replaceChildren(
+      h("li", {}, h("a", { class: "button button-plain", href: "/staff/venues" },
+        h("span", { text: "Find the venue in the list" }))));
+    document.getElementById("choose-venue").hidden = false;
+    return;
+  }
+  // Staff pick one of those they look after.
   const { data: venues } = await call("/api/venues/editable");
   const open = venues.filter((venue) => venue.active);
-  if (open.length === 1 && me.role !== "officer") {
+  if (open.length === 1) {
     location.replace(`/staff/visit?venue=${open[0].id}`);
     return;
   }
@@ -115,6 +143,7 @@ async function load() {
   choices(document.getElementById("outcomes"), VISIT_OUTCOME_WORDS, OUTCOME_PICTURES, chooseOutcome);
   document.getElementById("go-back").addEventListener("click", () => show("reason"));
   document.getElementById("another").addEventListener("click", () => show("reason"));
+  document.getElementById("take-back").addEventListener("click", takeBack);
   say(status);
   document.getElementById("visit-page").hidden = false;
 }
