@@ -42,7 +42,7 @@ from app.routers import (
     visits,
 )
 from app.routers.api_docs import add_docs
-from app.venues.catalogue import Catalogue
+from app.venues.catalogue import Catalogue, freeze_long_lived
 
 DESCRIPTION = """
 Find the nearest Safe Place, and read about it in easy read.
@@ -53,7 +53,11 @@ used to answer the request and never stored or logged.
 """
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -> FastAPI:
+    """`freeze_heap`: once started, put what the server keeps out of the garbage
+    collector's way (`freeze_long_lived`). For a server that starts once (`app`, which
+    `safe-places serve` runs), not for the many apps a test process makes: each
+    freeze would keep that app's cycles for good."""
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -84,6 +88,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if settings.geocoder
             else None
         )
+        if freeze_heap:
+            freeze_long_lived()
         catalogue.start_watching()
         try:
             yield
@@ -141,4 +147,4 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-app = create_app()
+app = create_app(freeze_heap=True)

@@ -43,7 +43,8 @@ from app.db import make_engine, migrate
 from app.gazetteer.place_names import Gazetteer
 from app.hours import check_hours, london_now
 from app.routers import coverage
-from app.venues.catalogue import Catalogue
+from app.venues.catalogue import Catalogue, freeze_long_lived
+from app.venues.coverage import forget_week_tables
 from app.venues.importing import import_venue_file
 from bench import synthetic
 from bench.mixed_load import OFFICER, PASSWORD, PORT, serve
@@ -134,6 +135,7 @@ def in_process(label: str, url: str) -> None:
     catalogue = Catalogue(engine)
     gazetteer = Gazetteer.from_csv(ROOT / "data" / "gb_places.csv")
     forget_reports()
+    freeze_long_lived()  # as the server does once it has started (app/main.py)
     now = london_now()
     monday = now.date() + timedelta(days=7 - now.weekday())
 
@@ -169,6 +171,7 @@ def in_process(label: str, url: str) -> None:
 
 def forget_reports() -> None:
     coverage.REPORTS.clear()
+    forget_week_tables()  # each run works its weeks out afresh
     for name in ("AREAS", "REACH", "WEEKS"):  # the report's parts, once they are kept
         if hasattr(coverage, name):
             getattr(coverage, name).clear()

@@ -8,8 +8,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from app.gazetteer.place_names import IN_PLACE_M, Gazetteer
 from app.http.errors import FIELD_HELP
 from app.routers.places import NORTHERN_IRELAND
+from app.venues.geo import distance_m
 from tests.conftest import HEADER, load, venue_row
 
 RECORDED = Path(__file__).parent / "recorded"
@@ -76,18 +78,30 @@ def test_a_venue_postcode_and_district_are_found(engine: Engine, make_client) ->
     assert district["latitude"] == pytest.approx(54.597)
 
 
+GAZETTEER = Path(__file__).resolve().parent.parent / "data" / "gb_places.csv"
+# 52.2197, -1.5157: between villages; Harbury's centre is 4.4 km away.
+NEAREST_TO_CV35_0AA = "Harbury"
+
+
 @pytest.mark.parametrize(
-    ("query", "near"),
+    ("query", "near", "inside"),
     [
-        ("CV34 4AB", "Warwick"),
-        ("cv114au", "Nuneaton"),
-        ("CV37 6QW", "Stratford-upon-Avon"),
-        ("CV35 0AA", ""),  # more than 3 km from every town or village: the county only
+        ("CV34 4AB", "Warwick", True),
+        ("cv114au", "Nuneaton", True),
+        ("CV37 6QW", "Stratford-upon-Avon", True),
+        ("CV35 0AA", NEAREST_TO_CV35_0AA, False),  # over 3 km from every town: how far
     ],
 )
-def test_a_postcode_names_the_town_it_is_in(client: TestClient, query: str, near: str) -> None:
+def test_a_postcode_names_its_nearest_town_and_how_far(
+    client: TestClient, query: str, near: str, inside: bool
+) -> None:
     [place] = client.get("/api/places", params={"q": query}).json()["places"]
     assert place["near"] == near
+    assert (place["near_m"] <= IN_PLACE_M) is inside
+    # The distance is the gazetteer's own centre's, worked out again here.
+    centre = next(p for p in Gazetteer.from_csv(GAZETTEER).places if p.name == near)
+    metres = distance_m(place["latitude"], place["longitude"], centre.latitude, centre.longitude)
+    assert place["near_m"] == pytest.approx(metres, abs=1)
     assert place["area"] == "Warwickshire, England"
     # A name is its own place: nothing to add.
     assert client.get("/api/places", params={"q": "Warwick"}).json()["places"][0]["near"] == ""

@@ -1,3 +1,4 @@
+import gc
 from datetime import datetime
 
 import pytest
@@ -5,6 +6,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
 from app.hours import LONDON
+from app.main import create_app
 from tests.conftest import HEADER, Clock, load, venue_row
 
 
@@ -137,3 +139,21 @@ def test_no_route_can_take_another_routes_address() -> None:
 
     assert compile_path("/api/venues/{venue_id}")[0].match("/api/venues/unchecked")
     assert not untyped.path_regex.match("/api/venues/unchecked")
+
+
+def test_the_served_app_puts_what_it_keeps_out_of_the_collectors_way(
+    engine: Engine, settings
+) -> None:
+    """`app.main.app` (what `safe-places serve` runs) freezes the heap once started, so
+    no full collection walks the catalogue while people look things up; the apps a
+    test makes do not (each freeze would keep that app's cycles for good)."""
+    gc.unfreeze()
+    try:
+        with TestClient(create_app(settings)):
+            assert gc.get_freeze_count() == 0
+        with TestClient(create_app(settings, freeze_heap=True)) as client:
+            frozen = gc.get_freeze_count()
+            assert frozen > 10_000
+            assert client.get("/api/venues/nearest?lat=52.28&lon=-1.58").status_code == 200
+    finally:
+        gc.unfreeze()

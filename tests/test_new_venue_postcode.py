@@ -72,6 +72,9 @@ def test_a_new_venue_takes_its_position_from_the_postcode(context, staff_site) -
     expect(found).to_contain_text("We cannot find ZZ99 9ZY.")
     expect(found).not_to_contain_text("We took out")
     expect(latitude).to_have_value("52.2")
+    # A postcode far from every town's centre says how far, from the nearest.
+    tab.get_by_label("Postcode").fill("CV35 0AA")
+    expect(found).to_contain_text("CV35 0AA is 4 km from Harbury (CV35), Warwickshire.")
 
     tab.get_by_label("Postcode").fill("CV34 4AB")
     expect(found).to_contain_text("CV34 4AB is in Warwick")

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from app import permissions
 from app.config import DEFAULT_HELP_CONTACTS, DEFAULT_NO_VOICE_CONTACTS
 from app.easy_read.rules import MAX_WORDS
+from app.gazetteer.place_names import IN_PLACE_M
 from app.hours.words import DAY_NAMES
 from app.models.account import PasswordChange
 from app.models.scheme import (
@@ -48,6 +49,7 @@ PYTHON_VALUES: dict[str, Any] = {
     "MAX_WALK_M": geo.MAX_WALK_M,
     "NEARBY_MINUTES": geo.NEARBY_MINUTES,
     "HERE_M": geo.HERE_M,
+    "IN_PLACE_M": IN_PLACE_M,
     "COMPASS_POINTS": list(geo.COMPASS_POINTS),
     "DAY_NAMES": list(DAY_NAMES),
     "EASY_READ_MAX_WORDS": MAX_WORDS,

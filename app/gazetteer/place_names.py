@@ -50,8 +50,10 @@ class Place:
     latitude: float
     longitude: float
     source: str
-    # For a postcode: the town or village it is in (Gazetteer.place_near), if known.
+    # For a postcode: the nearest town or village (Gazetteer.place_near) and how far
+    # its centre is, in metres; "" and None with none within AREA_RADIUS_M.
     near: str = ""
+    near_m: int | None = None
 
 
 def normalise(text: str) -> str:
@@ -99,11 +101,14 @@ class Gazetteer:
         place = self._nearest(lat, lon, AREA_RADIUS_M)
         return place.area if place else ""
 
-    def place_near(self, lat: float, lon: float) -> str:
-        """The town or village a point is in: the nearest known place, if within
-        IN_PLACE_M ('Warwick'); otherwise ''."""
-        place = self._nearest(lat, lon, IN_PLACE_M)
-        return place.name if place else ""
+    def place_near(self, lat: float, lon: float) -> tuple[str, int | None]:
+        """The nearest known town or village within AREA_RADIUS_M, and how far its centre
+        is in whole metres: ('Warwick', 650). A point within IN_PLACE_M is in it; a
+        farther one is that far from it. ('', None) when none is that near."""
+        place = self._nearest(lat, lon, AREA_RADIUS_M)
+        if place is None:
+            return "", None
+        return place.name, round(distance_m(lat, lon, place.latitude, place.longitude))
 
     @classmethod
     def from_csv(cls, path: Path) -> "Gazetteer":

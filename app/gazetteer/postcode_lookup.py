@@ -2,8 +2,8 @@
 
 A full postcode or a district is answered, in turn, by the postcode table (Code-Point
 Open, offline), by the venues' own postcodes (Northern Ireland's, and any newer than
-the table), and by the online geocoder when one is set up. Each answer names the town
-or village the postcode is in, when one is near (`Place.near`). Reads the venue table;
+the table), and by the online geocoder when one is set up. Each answer names the nearest
+town or village and how far it is (`Place.near`, `Place.near_m`). Reads the venue table;
 no HTTP.
 """
 
@@ -50,9 +50,9 @@ def find_postcode(
     if place is None:
         return None
     lat, lon = place.latitude, place.longitude
-    return replace(
-        place, area=place.area or gazetteer.area_near(lat, lon), near=gazetteer.place_near(lat, lon)
-    )
+    near, near_m = gazetteer.place_near(lat, lon)
+    area = place.area or gazetteer.area_near(lat, lon)
+    return replace(place, area=area, near=near, near_m=near_m)
 
 
 def unknown_in_northern_ireland(code: str, geocoder: OnlineGeocoder | None) -> bool:

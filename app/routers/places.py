@@ -22,6 +22,7 @@ from app.deps import (
     SettingsDep,
 )
 from app.gazetteer.place_names import (
+    AREA_RADIUS_M,
     EXACT_SCORE,
     IN_PLACE_M,
     OnlineGeocoder,
@@ -64,9 +65,15 @@ class PlaceOut(BaseModel):
     near: str = Field(
         default="",
         description=(
-            "For a postcode: the town or village it is in ('Warwick' for CV34 4AB), the "
-            f"nearest place of 1,000+ people within {IN_PLACE_M // 1000} km; empty when "
-            "none is that near."
+            "For a postcode: the nearest town or village (of 1,000+ people) within "
+            f"{AREA_RADIUS_M // 1000} km ('Warwick' for CV34 4AB); empty when none is."
+        ),
+    )
+    near_m: int | None = Field(
+        default=None,
+        description=(
+            f"How far `near`'s centre is, in metres. Within {IN_PLACE_M} the postcode is "
+            "in it ('CV34 4AB is in Warwick'); farther, it is that far from it."
         ),
     )
 

@@ -204,6 +204,12 @@ def week_table(monday: date) -> WeekTable:
         return table
 
 
+def forget_week_tables() -> None:
+    """Drop every Monday's kept weeks (a benchmark's run starts afresh)."""
+    with _tables_lock:
+        _tables.clear()
+
+
 def venue_weeks(venues: "Venues", weeks: np.ndarray, monday: date) -> np.ndarray:
     """Each venue's week (21 bytes): its hours' week, less the days it is closed."""
     closed_days = np.clip(venues.closed_until - monday.toordinal(), 0, 7)

@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from app.config import DEFAULT_HELP_CONTACTS, DEFAULT_NO_VOICE_CONTACTS
 from app.easy_read.rules import MAX_WORDS
+from app.gazetteer.place_names import IN_PLACE_M
 from app.hours.words import DAY_NAMES
 from app.models.account import PasswordChange
 from app.models.scheme import (
@@ -94,6 +95,8 @@ def browser_constants() -> dict[str, Any]:
         "MAX_WALK_M": geo.MAX_WALK_M,
         "NEARBY_MINUTES": geo.NEARBY_MINUTES,
         "HERE_M": geo.HERE_M,
+        # app/gazetteer/place_names.py: a postcode this near a town's centre is in it.
+        "IN_PLACE_M": IN_PLACE_M,
         "COMPASS_POINTS": list(geo.COMPASS_POINTS),
         # app/hours/words.py: the days, Monday first, as opening times name them.
         "DAY_NAMES": list(DAY_NAMES),

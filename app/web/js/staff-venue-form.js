@@ -2,7 +2,7 @@
 // the person may change (`editable_fields` from /api/me: the server's rule, not a copy),
 // what changed since the venue was read, putting someone else's changes under the
 // person's own, and the API's errors, each beside its field.
-import { CATEGORY_WORDS, EASY_READ_MAX_WORDS, MAX_LENGTHS } from "./constants.js";
+import { CATEGORY_WORDS, EASY_READ_MAX_WORDS, IN_PLACE_M, MAX_LENGTHS } from "./constants.js";
 import { h } from "./dom.js";
 import { call } from "./staff-api.js";
 import { HoursForm } from "./staff-hours-form.js";
@@ -156,14 +156,16 @@ function watchEasyRead(textarea) {
 }
 
 // Where a postcode is, in words to confirm, from /api/places' one answer: "CV34 4AB is in
-// Warwick (CV34), Warwickshire." `near` is the town or village it is in, when one is near.
+// Warwick (CV34), Warwickshire." or "CV35 0AA is 4 km from Wellesbourne (CV35), …":
+// `near` is the nearest town or village, `near_m` how far its centre is.
 function placeWords(place, district) {
   const county = place.area.split(",")[0];
   if (!place.near) {
     return county ? `${place.name} is in ${county} (${district}).` : `${place.name} is in ${district}.`;
   }
   const inCounty = county && county !== place.near ? `, ${county}` : "";
-  return `${place.name} is in ${place.near} (${district})${inCounty}.`;
+  const where = place.near_m <= IN_PLACE_M ? "is in" : `is ${Math.round(place.near_m / 1000)} km from`;
+  return `${place.name} ${where} ${place.near} (${district})${inCounty}.`;
 }
 
 // Officers typing a venue's postcode: a full postcode fills in the latitude and longitude
