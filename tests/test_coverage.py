@@ -25,6 +25,7 @@ from app.venues.geo import walk_metres, walking_minutes
 from app.venues.snapshot import Snapshot, VenueBlock, VenueEntry
 from tests.callers import Site, answered, cells
 from tests.conftest import HEADER, load, venue_row
+from tests.generated import no_server_errors
 from tests.people import add_account, cheap_hashing, token_headers  # noqa: F401
 
 # A week with no bank holiday, and one with one (Monday 28 December 2026, for Boxing Day).
@@ -499,9 +500,6 @@ def test_a_change_to_the_venues_makes_a_new_report(engine: Engine, make_client) 
 def test_generated_questions_never_break_the_report(engine: Engine, make_client) -> None:
     """Schemathesis on this file's 2 operations, as tests/test_schemathesis.py runs them all."""
     import schemathesis
-    from hypothesis import HealthCheck, given, settings
-    from schemathesis.checks import positive_data_acceptance
-    from schemathesis.generation import GenerationMode
 
     REPORTS.clear()
     load(engine, TWO_VENUES)
@@ -520,18 +518,4 @@ def test_generated_questions_never_break_the_report(engine: Engine, make_client)
     ]
     for operation in operations:
         # A valid what-if can still be refused (hours, a postcode not in the table).
-        excluded = [positive_data_acceptance] if operation.method.upper() == "POST" else []
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-
-            @given(case=operation.as_strategy(generation_mode=mode))
-            @settings(
-                max_examples=25,
-                deadline=None,
-                database=None,
-                derandomize=True,
-                suppress_health_check=list(HealthCheck),
-            )
-            def check(case) -> None:
-                case.call_and_validate(headers=headers, excluded_checks=excluded)  # noqa: B023
-
-            check()
+        no_server_errors(operation, headers, refused_while_valid=operation.method.upper() == "POST")

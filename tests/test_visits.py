@@ -10,9 +10,6 @@ from typing import Any
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
-from schemathesis.checks import positive_data_acceptance
-from schemathesis.generation import GenerationMode
 from sqlalchemy import Engine, inspect, text
 from sqlmodel import Session, select
 
@@ -28,6 +25,7 @@ from app.permissions import CHOOSE_PASSWORD, OFFICERS_ONLY
 from app.routers.visits import NO_SUCH_VISIT, NOT_YOUR_VENUE, TOO_LATE, UNDO_MINUTES, WITHDRAWN
 from tests.callers import answered, cells, every_caller
 from tests.conftest import HEADER, Clock, load, venue_row
+from tests.generated import no_server_errors
 from tests.people import (
     add_account,
     cheap_hashing,  # noqa: F401  (a fixture)
@@ -446,7 +444,7 @@ def test_the_spreadsheet_has_the_same_counts_and_runs_nothing(site: Site) -> Non
 
 # --- generated requests: no server error ----------------------------------------------------
 
-MINE = r"^/api/(reports/visits|venues/\{venue_id\}/visits)$"
+MINE = r"^/api/(reports/visits|venues/\{venue_id\}/visits(/\{visit_id\})?)$"
 
 
 def test_generated_requests_get_no_server_error(site: Site) -> None:
@@ -459,25 +457,10 @@ def test_generated_requests_get_no_server_error(site: Site) -> None:
     )
     operations = [result.ok() for result in schema.get_all_operations()]
     assert sorted(operation.label for operation in operations) == [
+        "DELETE /api/venues/{venue_id}/visits/{visit_id}",
         "GET /api/reports/visits",
         "POST /api/venues/{venue_id}/visits",
     ]
     for headers in (site.officer, site.callers["staff of this venue"]):
         for operation in operations:
-            for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-
-                @given(case=operation.as_strategy(generation_mode=mode))
-                @settings(
-                    max_examples=25,
-                    deadline=None,
-                    database=None,
-                    derandomize=True,
-                    suppress_health_check=list(HealthCheck),
-                )
-                def check(case) -> None:
-                    case.call_and_validate(
-                        headers=headers,  # noqa: B023
-                        excluded_checks=[positive_data_acceptance],
-                    )
-
-                check()
+            no_server_errors(operation, headers, refused_while_valid=True)
