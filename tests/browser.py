@@ -13,6 +13,7 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -157,3 +158,11 @@ def signed_in_already(context, site: StaffSite, email: str = OFFICER) -> None:
     token = site.headers(email)["Authorization"].removeprefix("Bearer ")
     saved = json.dumps({"token": token, "expires_at": time.time() * 1000 + 10 * 60 * 1000})
     context.add_init_script(f"sessionStorage.setItem({STAFF_TOKEN_KEY!r}, {saved!r});")
+
+
+def week_row(day: dict) -> list[str]:
+    """A venue page's week row as on screen, from its API day: "Monday 28 December" and
+    the hours, below the bank holiday's name when it is one."""
+    when = date.fromisoformat(day["date"])
+    hours = f"{day['holiday']}, a bank holiday.\n{day['hours']}" if day["holiday"] else day["hours"]
+    return [f"{when:%A} {when.day} {when:%B}", hours]

@@ -135,6 +135,8 @@ def test_easter_monday_is_closed_in_warwick_on_every_answer(
         "Closed now. Opens tomorrow at 9am.",
     )
     assert page["opening_week"][0]["hours"] == "Closed"
+    # The day is named as the bank holiday it is (England's: the venue is in Warwick).
+    assert [day["holiday"] for day in page["opening_week"]] == ["Easter Monday"] + [None] * 6
     nearest = client.get("/api/venues/nearest", params={"lat": 52.28, "lon": -1.58}).json()
     assert nearest["venues"][0]["open_now"] is False
     assert client.get("/api/venues/nearest?lat=52.28&lon=-1.58&open_now=true").json() == {

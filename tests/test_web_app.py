@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from app.hours import LONDON, opening_now, parse_hours
 from bench.web_weight import first_view_paths, wire_bytes
-from tests.browser import LEAMINGTON, find_near_me
+from tests.browser import LEAMINGTON, find_near_me, week_row
 from tests.conftest import SAMPLE_CSV
 from tests.servers import running_server
 
@@ -377,3 +377,23 @@ def test_the_first_view_is_under_50_kb_and_the_bench_sees_all_of_it(
     # the scheme's area, kept beside it for no signal.
     background = {"/api/venues/offline", "/api/places/districts", "/api/area"}
     assert set(loaded) - background <= set(paths) - {"/sw.js"}
+
+
+def test_each_day_of_the_week_has_its_date_and_a_bank_holiday_its_name(
+    page, web_server: httpx.Client
+) -> None:
+    """A row that says only "Monday: Closed" in a bank-holiday week reads as a mistake."""
+    lat, lon = LEAMINGTON["latitude"], LEAMINGTON["longitude"]
+    nearest = web_server.get("/api/venues/nearest", params={"lat": lat, "lon": lon}).json()
+    pages = (web_server.get(f"/api/venues/{v['id']}").json() for v in nearest["venues"])
+    venue = next(page for page in pages if page["opening_week"])
+    venue_id = venue["id"]
+    # The server names a holiday only in a week that has one: this one is given one.
+    venue["opening_week"][1] |= {"holiday": "Boxing Day", "hours": "Closed"}
+    page.route(f"**/api/venues/{venue_id}", lambda route: route.fulfill(json=venue))
+    page.goto(f"/venues/{venue_id}")
+    rows = page.locator(".week tr")
+    expect(rows).to_have_count(7)
+    for row, day in zip(rows.all(), venue["opening_week"], strict=True):
+        assert [cell.strip() for cell in row.inner_text().split("\t")] == week_row(day)
+    assert rows.nth(1).inner_text().endswith("Boxing Day, a bank holiday.\nClosed")

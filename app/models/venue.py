@@ -113,6 +113,10 @@ class DayHours(BaseModel):
     day: str
     date: date
     hours: str
+    holiday: str | None = PydanticField(
+        default=None,
+        description="The bank holiday's name where the venue is ('Boxing Day'), or null.",
+    )
 
 
 class Accessibility(BaseModel):

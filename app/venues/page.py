@@ -7,10 +7,12 @@ from app.hours import (
     HoursError,
     closed_until_words,
     is_temporarily_closed,
+    nation_at,
     opening_now,
     parse_hours,
     week_words,
 )
+from app.hours.calendar import bank_holiday
 from app.models.venue import (
     CATEGORY_WORDS,
     Accessibility,
@@ -56,8 +58,12 @@ def venue_easy_read(venue: Venue, now: datetime) -> VenueEasyRead:
     except HoursError:
         hours = None
     state = opening_now(hours, now) if hours else None
+    nation = nation_at(venue.latitude, venue.longitude)
     week = (
-        [DayHours(day=day, date=date, hours=words) for day, date, words in week_words(hours, now)]
+        [
+            DayHours(day=day, date=date, hours=words, holiday=bank_holiday(nation, date))
+            for day, date, words in week_words(hours, now)
+        ]
         if hours
         else None
     )
@@ -69,7 +75,7 @@ def venue_easy_read(venue: Venue, now: datetime) -> VenueEasyRead:
         week = [
             day
             if day.date >= closed_until
-            else DayHours(day=day.day, date=day.date, hours="Closed")
+            else DayHours(day=day.day, date=day.date, hours="Closed", holiday=day.holiday)
             for day in week or []
         ] or None
     assert venue.id is not None
