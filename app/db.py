@@ -20,6 +20,12 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def stored_utc(moment: datetime) -> datetime:
+    """A time read back from the database, with its zone: SQLite hands back the UTC
+    time it was given without one; PostgreSQL gives it."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def make_engine(url: str) -> Engine:
     """An engine for `url`; SQLite gets WAL mode, a busy timeout and foreign keys."""
     parsed = make_url(url)

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
-from app.db import utc_now
+from app.db import stored_utc, utc_now
 from app.models import Account, AccountVenue, Role, Venue
 from app.models.account import AccountPublic
 from app.people.sign_in import hash_password
@@ -30,14 +30,9 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 
 
-def _as_utc(moment: datetime) -> datetime:
-    # SQLite hands back the UTC time it was given, without its zone.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def account_etag(account: Account) -> str:
     """What a change to the account must send back as If-Match."""
-    return f'"{(_as_utc(account.updated_at) - EPOCH) // MICROSECOND}"'
+    return f'"{(stored_utc(account.updated_at) - EPOCH) // MICROSECOND}"'
 
 
 def claim_account(session: Session, account: Account) -> None:
@@ -50,7 +45,7 @@ def claim_account(session: Session, account: Account) -> None:
     Raises AccountChanged, having written nothing, when someone got there first.
     """
     read = account.updated_at
-    now = max(utc_now(), _as_utc(read) + MICROSECOND)
+    now = max(utc_now(), stored_utc(read) + MICROSECOND)
     # On the connection, not the session: no flush of pending rows before it.
     claimed = session.connection().execute(
         update(Account)

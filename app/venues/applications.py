@@ -21,6 +21,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from app.db import stored_utc
 from app.gazetteer.place_names import Gazetteer, OnlineGeocoder
 from app.gazetteer.postcode_lookup import find_postcode, unknown_in_northern_ireland
 from app.gazetteer.postcodes import PostcodeTable
@@ -428,14 +429,9 @@ def _claim(
     application.status, application.decided_at, application.decided_by = to, now, officer.id
 
 
-def _london_day(moment: datetime) -> date:
-    # SQLite hands back the UTC time it was given, without its zone.
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(LONDON).date()
-
-
 def already_decided(application: Application) -> Taken:
     decided = application.decided_at
-    when = _london_day(decided).isoformat() if decided else "before"
+    when = stored_utc(decided).astimezone(LONDON).date().isoformat() if decided else "before"
     said = "approved" if application.status == ApplicationStatus.approved else "declined"
     return Taken(
         f"This application was already {said} on {when}. Nothing was changed.", code="decided"

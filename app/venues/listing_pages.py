@@ -22,6 +22,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col, select
 
+from app.db import stored_utc
 from app.hours import LONDON
 from app.hours.calendar import add_months
 from app.models import Account, AccountVenue, Role, Venue
@@ -128,8 +129,7 @@ def months_before(now: datetime, months: int) -> date:
 
 def day_added(venue: Venue) -> date:
     """The day (UK time) the venue was added; SQLite hands back UTC without its zone."""
-    added = venue.created_at
-    return (added if added.tzinfo else added.replace(tzinfo=UTC)).astimezone(LONDON).date()
+    return stored_utc(venue.created_at).astimezone(LONDON).date()
 
 
 def not_done_since(done: Any, cutoff: date) -> ColumnElement[bool]:

@@ -24,6 +24,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import quote
 
+from app.db import stored_utc
 from app.hours import LONDON, HoursError, is_temporarily_closed, parse_hours, state_spans
 from app.models.venue import CATEGORY_WORDS, Category
 
@@ -232,8 +233,9 @@ def _offset(moment: datetime) -> str:
 
 def _utc(moment: datetime) -> str:
     """RFC 3339 in UTC to the millisecond, as ORUK asks; a naive time is taken as UTC."""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return (
+        stored_utc(moment).astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    )
 
 
 def _uri(website: str | None) -> str | None:
