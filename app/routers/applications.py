@@ -6,10 +6,11 @@ Routes only: the rules are `app.venues.applications`.
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query
 
 from app.deps import (
     CatalogueDep,
+    ClientAddress,
     GazetteerDep,
     GeocoderDep,
     NowDep,
@@ -68,8 +69,9 @@ VettedVenue = Annotated[Venue, Depends(vetted_venue)]
     responses=error_responses(400, 413, 422, 429),
 )
 def apply_to_join(
-    request: Request,
     session: SessionDep,
+    settings: SettingsDep,
+    address: ClientAddress,
     postcodes: PostcodesDep,
     gazetteer: GazetteerDep,
     geocoder: GeocoderDep,
@@ -79,8 +81,7 @@ def apply_to_join(
     """Ask to join the scheme (public). Nothing is shown until an officer approves it."""
     venue = rules.checked_venue(session, sent, postcodes, gazetteer, geocoder, now.date())
     # Counted once it is valid: putting mistakes right costs no tries.
-    address = request.client.host if request.client else "unknown"
-    count_send(session, APPLICATIONS, address, request.app.state.settings.secret_key)
+    count_send(session, APPLICATIONS, address, settings.secret_key)
     application = rules.add_application(session, sent, venue, now)
     assert application.id is not None
     return ApplicationSent(id=application.id, message=rules.THANK_YOU)

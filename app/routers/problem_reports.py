@@ -10,9 +10,10 @@ it is recorded in the history and changes the ETag. The rules are
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from app.deps import (
+    ClientAddress,
     EditableVenue,
     NowDep,
     OfficerOnly,
@@ -57,17 +58,16 @@ Limit = Annotated[int, Query(ge=1, le=MOST_SHOWN, description="At most this many
     responses=error_responses(400, 404, 413, 422, 429),
 )
 def report_a_problem(
-    request: Request, session: SessionDep, venue: VenueOr404, sent: ProblemReportSend, now: NowDep
+    session: SessionDep,
+    settings: SettingsDep,
+    address: ClientAddress,
+    venue: VenueOr404,
+    sent: ProblemReportSend,
+    now: NowDep,
 ) -> ProblemReportSent:
     """Something is wrong with this place: tell the council (anyone; never shown publicly)."""
     texts = checked_report(sent)
-    # The connection's own address, or the one a trusted proxy names (app/main.py).
-    count_send(
-        session,
-        PROBLEM_REPORTS,
-        request.client.host if request.client else "unknown",
-        request.app.state.settings.secret_key,
-    )
+    count_send(session, PROBLEM_REPORTS, address, settings.secret_key)
     add_report(session, venue, sent.problem, texts, now)
     return ProblemReportSent(message=THANK_YOU)
 

@@ -21,9 +21,9 @@ from app.models.scheme import (
     ProblemReport,
     ProblemStatus,
 )
-from app.problems import FieldProblem, Invalid, NotFound
+from app.problems import Invalid, NotFound
 from app.venues.listing_pages import OPEN_STATUSES, day_added, due_on
-from app.venues.venue_file import BIDI, CONTROL
+from app.venues.venue_file import text_problems
 
 NOTE_MAX = 300
 CONTACT_MAX = 200
@@ -32,33 +32,18 @@ THANK_YOU = "Thank you for telling us. The council will look into it."
 NO_SUCH_REPORT = "There is no problem report with id {id}. Check the number."
 
 
-def text_problem(field: str, text: str) -> FieldProblem | None:
-    """Why text a person typed is refused (None: it is fine): no control characters, no
-    direction marks. A note may start with - + = or @ ("- the door was locked"): problem
-    reports are never written to a spreadsheet file, and every CSV writer marks its cells
-    as text anyway (`mark_as_text`)."""
-    if CONTROL.search(text):
-        return FieldProblem(
-            field,
-            "control_character",
-            f"{field} holds a control character (like a NUL byte): remove it",
-        )
-    if BIDI.search(text):
-        return FieldProblem(
-            field,
-            "direction_mark",
-            f"{field} holds an invisible mark that changes how text is shown: remove it",
-        )
-    return None
-
-
 def checked_texts(texts: dict[str, str | None]) -> dict[str, str | None]:
-    """The texts trimmed (empty ones None), or Invalid naming each one at fault."""
+    """The texts trimmed (empty ones None), or Invalid naming each one at fault: the
+    venue file's rules for free text (no control characters, no direction marks). A
+    note may start with - + = or @ ("- the door was locked"): problem reports are
+    never written to a spreadsheet file, and every CSV writer marks its cells as text
+    anyway (`mark_as_text`)."""
     trimmed = {field: (value or "").strip() or None for field, value in texts.items()}
     problems = [
         problem
         for field, text in trimmed.items()
-        if text and (problem := text_problem(field, text))
+        if text
+        for problem in text_problems(field, text, formulas=False)
     ]
     if problems:
         raise Invalid(problems)
