@@ -5,6 +5,7 @@ London months at every kind of month end, figures for the public, and the CSV.""
 import csv
 import io
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -237,6 +238,16 @@ def test_a_visit_tapped_by_mistake_can_be_taken_back_for_a_while(site: Site) -> 
     # Officers keep the figures right: they may take one back at any time.
     assert take_back(late, 60 * 24 * 90, site.officer).status_code == 204
     assert [visit.id for visit in stored_visits(site.engine)] == [other]
+
+
+def test_two_taps_at_once_take_a_visit_back_once(site: Site) -> None:
+    staff = site.callers["staff of this venue"]
+    visit = site.record(site.a, headers=staff).json()["id"]
+    path = f"/api/venues/{site.a}/visits/{visit}"
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(lambda _: site.client.delete(path, headers=staff), range(2)))
+    assert sorted(answer.status_code for answer in answers) == [204, 404]
+    assert stored_visits(site.engine) == []
 
 
 # --- counting -----------------------------------------------------------------------------

@@ -10,7 +10,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Response
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import delete
+from sqlmodel import col
 
+from app.db import stored_utc
 from app.deps import CurrentAccount, NowDep, SessionDep, any_venue_or_404
 from app.http.errors import error_responses
 from app.models import Venue, Visit
@@ -114,9 +117,13 @@ def take_back_visit(
     visit = session.get(Visit, visit_id)
     if visit is None or visit.venue_id != venue.id:
         raise NotFound(NO_SUCH_VISIT.format(id=visit_id))
-    recorded = visit.recorded_at.replace(tzinfo=visit.recorded_at.tzinfo or UTC)
-    if not is_officer(account) and now - recorded > timedelta(minutes=UNDO_MINUTES):
+    if not is_officer(account) and now - stored_utc(visit.recorded_at) > timedelta(
+        minutes=UNDO_MINUTES
+    ):
         raise Taken(TOO_LATE, code="too_late")
-    session.delete(visit)
+    # One statement, so of two taps at once the second finds nothing and says so.
+    taken = session.connection().execute(delete(Visit).where(col(Visit.id) == visit_id))
     session.commit()
+    if taken.rowcount == 0:
+        raise NotFound(NO_SUCH_VISIT.format(id=visit_id))
     return Response(status_code=204)
