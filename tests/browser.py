@@ -132,6 +132,17 @@ class StaffSite:
         assert answer.status_code == 200, answer.text
         return answer.json(), answer.headers["ETag"]
 
+    def officer_changes(self, ref: str, **values: object) -> dict[str, str]:
+        """Meanwhile, through the API, an officer changes a venue (as the screen has it
+        open); the officer's headers, for reading it back."""
+        officer = self.headers()
+        _venue, etag = self.listing(ref, officer)
+        changed = self.api.patch(
+            f"/api/venues/{self.ids[ref]}", json=values, headers={**officer, "If-Match": etag}
+        )
+        assert changed.status_code == 200, changed.text
+        return officer
+
 
 @pytest.fixture(scope="session")
 def staff_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaffSite]:

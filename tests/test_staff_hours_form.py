@@ -375,14 +375,7 @@ def open_edit(page, site: StaffSite, ref: str, email: str) -> None:
 
 
 def set_hours(site: StaffSite, ref: str, value: str) -> None:
-    officer = site.headers()
-    _venue, etag = site.listing(ref, officer)
-    changed = site.api.patch(
-        f"/api/venues/{site.ids[ref]}",
-        json={"opening_hours": value},
-        headers={**officer, "If-Match": etag},
-    )
-    assert changed.status_code == 200, changed.text
+    site.officer_changes(ref, opening_hours=value)
 
 
 def tab_to(page, id_starts: str, limit: int = 60) -> None:

@@ -104,19 +104,6 @@ def test_staff_change_their_venue_and_the_public_page_shows_it(page, staff_site:
     assert page.get_by_text("Come in by the big front door.").is_visible()
 
 
-def an_officer_changes_the_website(staff_site: StaffSite, ref: str, website: str) -> dict:
-    """Meanwhile, through the API: the officer's headers, for reading the venue after."""
-    officer = staff_site.headers()
-    _venue, etag = staff_site.listing(ref, officer)
-    changed = staff_site.api.patch(
-        f"/api/venues/{staff_site.ids[ref]}",
-        json={"website": website},
-        headers={**officer, "If-Match": etag},
-    )
-    assert changed.status_code == 200
-    return officer
-
-
 def test_a_stale_confirm_says_nothing_was_done_not_that_typing_was_kept(
     page, staff_site: StaffSite
 ) -> None:
@@ -125,7 +112,7 @@ def test_a_stale_confirm_says_nothing_was_done_not_that_typing_was_kept(
     page.wait_for_url("**/staff/venues")
     page.goto(f"/staff/edit?id={staff_site.ids['SAMPLE-0004']}")
     page.locator("#venue-form:not([hidden])").wait_for()
-    an_officer_changes_the_website(staff_site, "SAMPLE-0004", "https://example.org/moved")
+    staff_site.officer_changes("SAMPLE-0004", website="https://example.org/moved")
     page.get_by_role("button", name="Everything is still right").click()
     problem = page.locator("#problem")
     expect(problem).to_contain_text("Nothing was done. Look at the latest version, then try again.")
@@ -150,9 +137,7 @@ def test_a_stale_save_says_so_and_keeps_what_was_typed(page, staff_site: StaffSi
     page.get_by_role("button", name="Copy Monday's hours to Tuesday to Friday").click()
     choose_day(page, "Saturday", "Closed")
     # Meanwhile an officer changes the website.
-    officer = an_officer_changes_the_website(
-        staff_site, "SAMPLE-0003", "https://example.org/new-site"
-    )
+    officer = staff_site.officer_changes("SAMPLE-0003", website="https://example.org/new-site")
     page.get_by_role("button", name="Save changes").click()
     problem = page.locator("#problem")
     problem.get_by_text("Someone else changed this venue after you opened it.").wait_for()
