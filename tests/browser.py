@@ -172,8 +172,8 @@ def signed_in_already(context, site: StaffSite, email: str = OFFICER) -> None:
 
 
 def week_row(day: dict) -> list[str]:
-    """A venue page's week row as on screen, from its API day: "Monday 28 December" and
-    the hours, below the bank holiday's name when it is one."""
+    """A venue page's week row as on screen, from its API day: "Monday", "28 December"
+    under it, and the hours, below the bank holiday's name when it is one."""
     when = date.fromisoformat(day["date"])
     hours = f"{day['holiday']}, a bank holiday.\n{day['hours']}" if day["holiday"] else day["hours"]
-    return [f"{when:%A} {when.day} {when:%B}", hours]
+    return [f"{when:%A}\n{when.day} {when:%B}", hours]

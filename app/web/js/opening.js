@@ -27,19 +27,13 @@ export function dateWords(isoDate, { withDay = false } = {}) {
   return withDay ? `${weekday(Date.UTC(year, month - 1, day) / DAY_MS)} ${words}` : words;
 }
 
-// "Monday 28 December" from "2026-12-28": a day of the week ahead, for its row.
-export function dayWords(isoDate) {
-  const [year, month, day] = isoDate.slice(0, 10).split("-").map(Number);
-  const dayNumber = Date.UTC(year, month - 1, day) / DAY_MS;
-  return `${weekday(dayNumber)} ${dayAndMonth(dayNumber)}`;
-}
-
 function weekday(dayNumber) {
   return DAY_NAMES[(new Date(dayNumber * DAY_MS).getUTCDay() + 6) % 7];
 }
 
-function dayAndMonth(dayNumber) {
-  const date = new Date(dayNumber * DAY_MS);
+// "28 December" from a day number, or from "2026-12-28".
+export function dayAndMonth(day) {
+  const date = typeof day === "string" ? new Date(`${day.slice(0, 10)}T00:00:00Z`) : new Date(day * DAY_MS);
   return `${date.getUTCDate()} ${MONTH_NAMES[date.getUTCMonth()]}`;
 }
 

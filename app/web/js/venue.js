@@ -4,7 +4,7 @@
 import { ApiError, getJSON } from "./api.js";
 import { buttonLink, h, idea, paragraphs, picture, setStatus } from "./dom.js";
 import { telHref } from "./help-numbers.js";
-import { dateWords, dayWords, openingFromSpans, savedOnWords } from "./opening.js";
+import { dateWords, dayAndMonth, openingFromSpans, savedOnWords } from "./opening.js";
 import { directionsUrl, notice, openingPicture, openingWords, photoUrl, sampleNotice } from "./places.js";
 import { listOnPhone, savedList, savedVenue, saveVenue } from "./saved-list.js";
 import { addSpeakButtons } from "./speak.js";
@@ -78,7 +78,8 @@ function blocks(venue) {
     parts.push(idea("calendar", h("h2", { text: "Opening times" }), venue.opening_week
       ? h("table", { class: "week" }, h("tbody", {}, venue.opening_week.map((day) =>
         // Each day with its date, so a closed bank holiday reads as one, not as a mistake.
-        h("tr", {}, h("th", { scope: "row", text: day.date ? dayWords(day.date) : day.day }),
+        h("tr", {}, h("th", { scope: "row" }, h("span", { text: day.day }),
+          day.date ? h("span", { class: "date", text: ` ${dayAndMonth(day.date)}` }) : null),
           h("td", {}, day.holiday ? h("span", { class: "holiday", text: `${day.holiday}, a bank holiday.` }) : null,
             h("span", { text: day.hours }))))))
       : h("p", { text: "We do not know the opening times." })));
