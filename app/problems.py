@@ -79,6 +79,17 @@ class TooSoon(Problem):
         self.retry_after = retry_after
 
 
+class Busy(Problem):
+    """Cannot be done just now (a long piece of work still running): try again after
+    `retry_after` seconds."""
+
+    code = "busy"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class TooBig(Problem):
     code = "too_big"
 

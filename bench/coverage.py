@@ -1,6 +1,6 @@
 """The cover-gaps report (GET /api/reports/coverage): its time, and what it costs look-ups.
 
-1. In this process, through the route's own path (app.routers.coverage._report):
+1. In this process, as the report worker makes it (app.venues.report_worker.Store):
    the report's first call (the area's postcodes read and placed, the reach found,
    every venue's week), the same call again (cached), another week (the area kept,
    the report made anew), another walk, a what-if, and the answer's JSON; at county
@@ -9,11 +9,12 @@
    and at 100,000 venues with DISTINCT different opening hours (synthetic.py
    reuses the sample's ~40: real venues' hours differ far more). Meanwhile a
    thread that sleeps 1 ms records its longest wait (the GIL held, or a garbage
-   collection), and the longest full (generation 2) collection is timed.
+   collection), and the longest full (generation 2) collection is timed: what a
+   thread of the server would suffer if the report were made there, as it was.
 2. A server (`safe-places serve`, 1 worker) on the venues of --lookups-on:
    GET /api/venues/nearest with wrk, flat out, with and without an officer asking
    for coverage reports back to back, each for a new week (never cached: the
-   worst case), in the same process.
+   worst case), made in the server's report worker.
 
     .venv/bin/python bench/coverage.py [--venues 100000] [--distinct 20000]
         [--seconds 10] [--lookups-on county|varied]
@@ -31,7 +32,6 @@ import threading
 import time
 from datetime import timedelta
 from pathlib import Path
-from types import SimpleNamespace
 from unittest import mock
 
 import httpx
@@ -43,12 +43,14 @@ from app.db import make_engine, migrate
 from app.gazetteer.place_names import Gazetteer
 from app.hours import check_hours, london_now
 from app.routers import coverage
+from app.venues import report_worker
 from app.venues.catalogue import Catalogue, freeze_long_lived
 from app.venues.coverage import forget_week_tables
+from app.venues.coverage_answers import what_if_out
 from app.venues.importing import import_venue_file
 from bench import synthetic
 from bench.mixed_load import OFFICER, PASSWORD, PORT, serve
-from bench.server_load import CONNECTIONS, nearest_script, rss_mb, wait_until_up
+from bench.server_load import CONNECTIONS, nearest_script, wait_until_up
 from bench.synthetic import make_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,30 +136,35 @@ def in_process(label: str, url: str) -> None:
     engine = make_engine(url)
     catalogue = Catalogue(engine)
     gazetteer = Gazetteer.from_csv(ROOT / "data" / "gb_places.csv")
-    forget_reports()
+    store = report_worker.Store()
+    forget_week_tables()  # each run works its weeks out afresh
     freeze_long_lived()  # as the server does once it has started (app/main.py)
     now = london_now()
     monday = now.date() + timedelta(days=7 - now.weekday())
+    snapshot = catalogue.snapshot
 
     def report(week=monday, walk=15):
-        return coverage._report(catalogue, gazetteer, "", now, week, walk)
+        question = coverage._question(snapshot, gazetteer, "", now, week, walk)
+        return store.report(question)
 
     with Stalls() as stalls:
+        # What the worker is given: the venues as arrays, and the places.
+        given = report_worker.Given(
+            (snapshot.serial, report_worker.venues_of(snapshot)),
+            (gazetteer.serial, report_worker.places_of(gazetteer)),
+        )
+        store.take(given)
         first, found = timed(report)
         cached, _ = timed(report)
         other, _ = timed(lambda: report(monday + timedelta(days=7)))
         walk, _ = timed(lambda: report(monday, 20))
     lat, lon = float(found.area.latitudes[0]), float(found.area.longitudes[0])
     hours = check_hours("Mo-Su 18:00-23:00", lat, lon)
-    body = coverage.WhatIfIn(latitude=lat, longitude=lon, opening_hours=hours.text)
-    settings = SimpleNamespace(area_name="")
-    what_if, asked = timed(
-        lambda: coverage.what_if(body, None, catalogue, gazetteer, None, settings, now)
-    )
-    what_if_kb = len(asked.model_dump_json()) / 1000
-    answer, _ = timed(lambda: coverage._answer(found, None).model_dump_json())
-    answered, _ = timed(lambda: coverage._answer(found, None).model_dump_json())
-    held = coverage.REPORTS.nbytes + found.area.nbytes
+    what_if, asked = timed(lambda: what_if_out(found, lat, lon, hours).model_dump_json())
+    what_if_kb = len(asked) / 1000
+    answer, _ = timed(lambda: store.answer(found, None))
+    answered, _ = timed(lambda: store.answer(found, None))
+    held = store.reports.nbytes + found.area.nbytes
     print(
         f"{label:<10} {len(found.venues.latitudes):>8,} {len(found.area):>10,} "
         f"{first:>8.2f} {cached * 1000:>9.3f} {other:>8.2f} {walk:>8.2f} {what_if:>8.2f} "
@@ -167,16 +174,6 @@ def in_process(label: str, url: str) -> None:
     )
     catalogue.stop_watching()
     engine.dispose()
-
-
-def forget_reports() -> None:
-    coverage.REPORTS.clear()
-    forget_week_tables()  # each run works its weeks out afresh
-    for name in ("AREAS", "REACH", "WEEKS"):  # the report's parts, once they are kept
-        if hasattr(coverage, name):
-            getattr(coverage, name).clear()
-    if hasattr(coverage, "_held_area"):
-        coverage._held_area = None
 
 
 def reports_back_to_back(base: str, stop: threading.Event, done: list[float]) -> None:
@@ -233,7 +230,8 @@ def lookups_while_reporting(label: str, url: str, seconds: int, folder: Path) ->
             busy.append(wrk(base + "/", seconds, script))
             stop.set()
             officer.join()
-        rss = rss_mb(server.pid)
+        rss = own_mb(server.pid)
+        worker = sum(own_mb(child) for child in children(server.pid))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -248,8 +246,24 @@ def lookups_while_reporting(label: str, url: str, seconds: int, folder: Path) ->
     print(f"{'reports back to back':<24} {b_rate:>8.0f} {b50:>8} {b99:>8} {b_out:>6}")
     print(
         f"ratio {b_rate / q_rate:.2f}; {len(reports)} reports made meanwhile, "
-        f"median {sorted(reports)[len(reports) // 2]:.2f} s each; server memory {rss:.0f} MB"
+        f"median {sorted(reports)[len(reports) // 2]:.2f} s each; memory: the server "
+        f"{rss:.0f} MB, its report worker {worker:.0f} MB"
     )
+
+
+def children(pid: int) -> list[int]:
+    """The process's children, started from any of its threads."""
+    return [
+        int(child)
+        for task in Path(f"/proc/{pid}/task").iterdir()
+        for child in (task / "children").read_text().split()
+    ]
+
+
+def own_mb(pid: int) -> float:
+    """Resident memory of the process alone, in MB."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
 
 
 def main() -> None:

@@ -54,6 +54,19 @@ def running_server(database_url: str, log: Path, **env: str) -> Iterator[httpx.C
             server.wait(timeout=30)
 
 
+def server_pid(api: httpx.Client) -> int:
+    """The process id of the server this test started on api's port (a child of ours)."""
+    port = f"PORT={api.base_url.port}".encode()
+    for entry in Path("/proc").iterdir():
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            if parent == os.getpid() and port in (entry / "environ").read_bytes().split(b"\0"):
+                return int(entry.name)
+        except (OSError, ValueError, IndexError):
+            continue
+    raise AssertionError(f"no server of ours is serving port {api.base_url.port}")
+
+
 def safe_places(*args: str, database_url: str, stdin: str | None = None):
     """Run the `safe-places` command line; returns the CompletedProcess."""
     return subprocess.run(

@@ -10,7 +10,6 @@ from sqlalchemy import Engine
 
 from app.hours import Hours, parse_hours
 from app.hours.evaluate import _day
-from app.routers.coverage import REPORTS
 from app.venues import coverage
 from app.venues.coverage import (
     Area,
@@ -22,6 +21,7 @@ from app.venues.coverage import (
     week_bits,
 )
 from app.venues.geo import walk_metres, walking_minutes
+from app.venues.report_worker import REPORT_WORKER
 from app.venues.snapshot import Snapshot, VenueBlock, VenueEntry
 from tests.callers import Site, answered, cells
 from tests.conftest import HEADER, load, venue_row
@@ -286,7 +286,6 @@ WHAT_IF = {"postcode": "CV34 4AB", "opening_hours": "24/7", "week": "2027-01-11"
 
 @pytest.fixture
 def site(engine: Engine, make_client) -> Site:
-    REPORTS.clear()
     return Site(engine, make_client)
 
 
@@ -346,10 +345,12 @@ def test_any_day_gives_its_week_within_a_year(site: Site, clock) -> None:
 def test_repeated_reports_are_made_once(site: Site) -> None:
     url = "/api/reports/coverage?week=2027-01-11"
     first = site.client.get(url, headers=officer(site)).json()
-    held = REPORTS.nbytes
-    assert held > 0
-    assert site.client.get(url, headers=officer(site)).json() == first
-    assert REPORTS.nbytes == held  # not made again
+    made = REPORT_WORKER.counts()
+    assert made["report_bytes"] > 0
+    again = site.client.get(url, headers=officer(site))
+    assert again.json() == first
+    assert again.headers["content-type"] == "application/json"
+    assert REPORT_WORKER.counts() == made  # not made again
 
 
 @pytest.mark.parametrize(
@@ -458,32 +459,24 @@ def test_the_spring_hour_is_said_not_counted(site: Site) -> None:
     assert what_if["change"][hour(6, 1)]["more_postcodes"] == 0
 
 
-def test_a_new_walk_or_week_redoes_only_its_part(
-    site: Site, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    calls = {"reach": 0, "weeks": 0}
-    reach, weeks = coverage.in_reach, coverage.WeekTable.weeks
+def test_a_new_walk_or_week_redoes_only_its_part(site: Site) -> None:
+    before = REPORT_WORKER.counts()
 
-    def count(name, real):
-        def counted(*args):
-            calls[name] += 1
-            return real(*args)
+    def made() -> dict[str, int]:
+        now = REPORT_WORKER.counts()
+        return {part: now[part] - before[part] for part in ("areas", "reach", "weeks", "reports")}
 
-        return counted
-
-    monkeypatch.setattr(coverage, "in_reach", count("reach", reach))
-    monkeypatch.setattr(coverage.WeekTable, "weeks", count("weeks", weeks))
     for query in ("walk_minutes=15&week=2027-01-11", "walk_minutes=20&week=2027-01-11"):
         assert site.client.get(f"/api/reports/coverage?{query}", headers=officer(site)).is_success
-    assert calls == {"reach": 2, "weeks": 1}  # the week's weeks, once
+    # The site's area is new to the worker: its postcodes found once; the week's weeks once.
+    assert made() == {"areas": 1, "reach": 2, "weeks": 1, "reports": 2}
     assert site.client.get(
         "/api/reports/coverage?walk_minutes=20&week=2027-01-18", headers=officer(site)
     ).is_success
-    assert calls == {"reach": 2, "weeks": 2}  # the walk's reach, kept
+    assert made() == {"areas": 1, "reach": 2, "weeks": 2, "reports": 3}  # the walk's reach, kept
 
 
 def test_a_change_to_the_venues_makes_a_new_report(engine: Engine, make_client) -> None:
-    REPORTS.clear()
     load(engine, TWO_VENUES)
     client: TestClient = make_client()
     add_account(engine, "officer@example.org", "officer")
@@ -501,7 +494,6 @@ def test_generated_questions_never_break_the_report(engine: Engine, make_client)
     """Schemathesis on this file's 2 operations, as tests/test_schemathesis.py runs them all."""
     import schemathesis
 
-    REPORTS.clear()
     load(engine, TWO_VENUES)
     client = make_client()
     add_account(engine, "officer@example.org", "officer")

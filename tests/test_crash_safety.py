@@ -37,7 +37,7 @@ from tests.people import (
     token_headers,
     venue_ids,
 )
-from tests.servers import BIN, running_server
+from tests.servers import BIN, running_server, server_pid
 
 # Rows in the file being imported when the kill comes: writing them takes about a second.
 BIG = 20_000
@@ -131,19 +131,6 @@ def written_by(pid: int) -> int:
     except OSError:
         return 0
     return next(int(line.split()[1]) for line in io.splitlines() if line.startswith("wchar:"))
-
-
-def server_pid(api: httpx.Client) -> int:
-    """The process id of the server this test started on api's port (a child of ours)."""
-    port = f"PORT={api.base_url.port}".encode()
-    for entry in Path("/proc").iterdir():
-        try:
-            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            if parent == os.getpid() and port in (entry / "environ").read_bytes().split(b"\0"):
-                return int(entry.name)
-        except (OSError, ValueError, IndexError):
-            continue
-    raise AssertionError(f"no server of ours is serving port {api.base_url.port}")
 
 
 # --- what must hold afterwards -------------------------------------------------

@@ -9,6 +9,7 @@ An online geocoder for other full postcodes is optional and off by default.
 """
 
 import csv
+import itertools
 import logging
 import re
 from collections.abc import Sequence
@@ -78,11 +79,16 @@ def match_score(key: str, candidate: str, **_options: object) -> float:
     return min(score, EXACT_SCORE - 1)
 
 
+# Each gazetteer's own number, unique in the process (as a snapshot's serial is).
+_serials = itertools.count(1)
+
+
 class Gazetteer:
     """Place names with positions, searched by forgiving match."""
 
     def __init__(self, places: list[Place]) -> None:
         self.places = places
+        self.serial = next(_serials)
         self._keys = [normalise(place.name) for place in places]
         self._index = PointIndex(
             [place.latitude for place in places], [place.longitude for place in places]

@@ -109,6 +109,13 @@ class Hours:
         # Days on which the same rules apply look the same: one list for them all.
         self._by_rules: dict[tuple, list[Segment]] = {}
 
+    def __reduce__(self) -> tuple:
+        """Sent to another process (the report worker) as its text, nation and place, and
+        made there as parse_hours makes it: once per value, shared."""
+        from app.hours import _bound
+
+        return _bound, (self.text, self.nation, self.place)
+
     # The day's segments ------------------------------------------------------
 
     def day(self, day: date) -> list[Segment]:

@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
 from app.problems import (
+    Busy,
     Invalid,
     NotAllowed,
     NotFound,
@@ -50,6 +51,7 @@ STATUS_CODES: dict[type[Problem], int] = {
     Invalid: 422,
     ReadItFirst: 428,
     TooSoon: 429,
+    Busy: 503,
     Problem: 422,
 }
 UNAUTHENTICATED = {"WWW-Authenticate": "Bearer"}
@@ -205,7 +207,7 @@ async def problem_error(request: Request, problem: Problem) -> Response:
         headers=UNAUTHENTICATED
         if status == 401
         else {"Retry-After": str(problem.retry_after)}
-        if isinstance(problem, TooSoon)
+        if isinstance(problem, TooSoon | Busy)
         else None,
     )
 
@@ -239,6 +241,7 @@ ERROR_DESCRIPTIONS = {
     422: "Not valid: the message says what to change",
     428: "Send If-Match with the ETag you read",
     429: "Too many tries: wait, then try again",
+    503: "Busy with a long piece of work: try again after Retry-After seconds",
 }
 
 

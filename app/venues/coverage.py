@@ -698,10 +698,12 @@ Kept = TypeVar("Kept", bound=Measured)
 class ReportCache(Generic[Kept]):
     """Reports (or their parts: the area, reach, weeks) by key, the last KEPT of
     them, each made once. Callers asking for the same one at once wait for the
-    first to make it; if making it fails, the next caller tries again."""
+    first to make it; if making it fails, the next caller tries again. `made`
+    counts what was made (not found kept)."""
 
     def __init__(self, kept: int = KEPT) -> None:
         self._kept = kept
+        self.made = 0
         self._reports: OrderedDict[tuple, Kept] = OrderedDict()
         self._making: dict[tuple, threading.Lock] = {}
         self._lock = threading.Lock()
@@ -720,6 +722,7 @@ class ReportCache(Generic[Kept]):
                 if found is None:
                     found = make()
                     with self._lock:
+                        self.made += 1
                         self._reports[key] = found
                         while len(self._reports) > self._kept:
                             self._reports.popitem(last=False)
