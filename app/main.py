@@ -105,11 +105,17 @@ def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -
         description=DESCRIPTION,
         lifespan=lifespan,
         exception_handlers=EXCEPTION_HANDLERS,
+        # FastAPI's own OpenTelemetry spans and metrics hold each request's URL, and a
+        # look-up's URL holds a position: none are made, whatever a deployment's
+        # OpenTelemetry settings (FASTAPI_OTEL_AUTO_CONFIGURE included).
+        telemetry={"tracing": False, "metrics": False, "logs": False, "auto_configure": False},
         # /docs is served by add_docs, from this server, under a CSP; no ReDoc (a CDN's).
         docs_url=None,
         redoc_url=None,
     )
     # Outermost last: security headers on every answer, even a refused body's.
+    # Innermost: valid nearest look-ups, answered before FastAPI's routing.
+    app.add_middleware(public_venues.NearestFirst)
     app.add_middleware(BodyGuard)
     app.add_middleware(RouteForTheLog)
     app.add_middleware(SecurityHeaders, settings=settings)

@@ -1,8 +1,12 @@
 """The access log holds routes, not paths: no position, postcode or id a URL carried."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
+from opentelemetry import trace
 
 from app.http.access_log import redacted_path
 from tests.conftest import SAMPLE_CSV
@@ -60,3 +64,39 @@ def test_no_log_line_holds_a_position_a_postcode_or_an_id(tmp_path: Path) -> Non
 )
 def test_a_path_no_route_matched_keeps_only_plain_words(path: str, written: str) -> None:
     assert redacted_path(path) == written
+
+
+class RecordingTracer(trace.Tracer):
+    """What an OpenTelemetry set-up would export: each span's name and attributes."""
+
+    def __init__(self, spans: list[tuple[str, dict]]) -> None:
+        self.spans = spans
+
+    def start_span(self, name: str, *args: Any, attributes: Any = None, **kwargs: Any) -> Any:
+        self.spans.append((name, dict(attributes or {})))
+        return trace.NonRecordingSpan(trace.INVALID_SPAN_CONTEXT)
+
+    @contextmanager
+    def start_as_current_span(self, name: str, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        yield self.start_span(name, *args, **kwargs)
+
+
+class RecordingTracerProvider(trace.TracerProvider):
+    def __init__(self) -> None:
+        self.spans: list[tuple[str, dict]] = []
+
+    def get_tracer(self, *args: Any, **kwargs: Any) -> trace.Tracer:
+        return RecordingTracer(self.spans)
+
+
+def test_no_telemetry_span_holds_a_position(client, monkeypatch: pytest.MonkeyPatch) -> None:
+    """FastAPI makes OpenTelemetry spans of each request, its query string included,
+    once a deployment sets OpenTelemetry up: a look-up's position would leave the
+    server in them. The app makes none."""
+    recording = RecordingTracerProvider()
+    monkeypatch.setattr(trace, "_TRACER_PROVIDER", recording)
+    assert trace.get_tracer_provider() is recording
+    for method, path, _ in ASKED:
+        client.request(method, path)
+    client.get(f"/api/venues/nearest?lat={LAT}&lon={LON}&limit=99")  # refused: the usual way
+    assert recording.spans == []
