@@ -52,6 +52,7 @@ from bench import synthetic
 from bench.mixed_load import OFFICER, PASSWORD, PORT, serve
 from bench.server_load import CONNECTIONS, nearest_script, wait_until_up
 from bench.synthetic import make_database
+from tests.servers import children
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUNDS = 3
@@ -249,15 +250,6 @@ def lookups_while_reporting(label: str, url: str, seconds: int, folder: Path) ->
         f"median {sorted(reports)[len(reports) // 2]:.2f} s each; memory: the server "
         f"{rss:.0f} MB, its report worker {worker:.0f} MB"
     )
-
-
-def children(pid: int) -> list[int]:
-    """The process's children, started from any of its threads."""
-    return [
-        int(child)
-        for task in Path(f"/proc/{pid}/task").iterdir()
-        for child in (task / "children").read_text().split()
-    ]
 
 
 def own_mb(pid: int) -> float:

@@ -67,6 +67,15 @@ def server_pid(api: httpx.Client) -> int:
     raise AssertionError(f"no server of ours is serving port {api.base_url.port}")
 
 
+def children(pid: int) -> list[int]:
+    """The process's children, started from any of its threads."""
+    return [
+        int(child)
+        for task in Path(f"/proc/{pid}/task").iterdir()
+        for child in (task / "children").read_text().split()
+    ]
+
+
 def safe_places(*args: str, database_url: str, stdin: str | None = None):
     """Run the `safe-places` command line; returns the CompletedProcess."""
     return subprocess.run(

@@ -42,7 +42,7 @@ def fill_the_form(tab, name: str, email: str, postcode: str = "CV32 4AA") -> Non
     tab.get_by_label("Your email").fill(email)
     tab.get_by_label("Your phone number").fill("01632 960124")
     tab.get_by_label("Number of staff who had the training").fill("3")
-    tab.get_by_label("When did they have it?").fill("2026-11-02")
+    tab.get_by_label("Date of the last training").fill("2026-11-02")
 
 
 def test_a_place_applies_an_officer_approves_and_its_staff_sign_in(
@@ -63,16 +63,22 @@ def test_a_place_applies_an_officer_approves_and_its_staff_sign_in(
 
     # The server's own checks come back beside their boxes too.
     fill_the_form(page, name, email, postcode="ZZ99 9ZZ")
+    page.get_by_label("Date of the last training").fill("2099-01-01")
     page.get_by_role("button", name="Send my form").click()
     page.locator("#join-postcode-error").wait_for()
     assert (
         "We cannot find the postcode ZZ99 9ZZ." in page.locator("#join-postcode-error").inner_text()
+    )
+    # Said after the box's own words, as a sentence.
+    assert page.locator("#join-training_date-error").text_content() == (
+        "Error: Date of the last training must be a day that has passed, within the last 10 years."
     )
     assert page.locator("#join-name-error").count() == 0
     assert page.get_by_label("Postcode").get_attribute("aria-describedby") == (
         "join-postcode-error join-postcode-hint"
     )
     page.get_by_label("Postcode").fill("CV32 4AA")
+    page.get_by_label("Date of the last training").fill("2026-11-02")
     page.get_by_role("button", name="Send my form").click()
     page.get_by_role("heading", name="Your form is sent").wait_for()
     assert page.evaluate("document.activeElement.id") == "thanks"

@@ -19,7 +19,7 @@ from app.venues.report_worker import NICENESS, REPORT_WORKER, ReportWorker
 from tests.callers import Site
 from tests.conftest import HEADER, load, venue_row
 from tests.people import add_account, cheap_hashing, token_headers  # noqa: F401
-from tests.servers import running_server, server_pid
+from tests.servers import children, running_server, server_pid
 
 pytestmark = pytest.mark.usefixtures("cheap_hashing")
 URL = "/api/reports/coverage?week=2027-01-11"
@@ -131,15 +131,6 @@ def test_the_worker_ends_when_its_server_is_killed(tmp_path: Path) -> None:
         while alive(workers[0]) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert not alive(workers[0])
-
-
-def children(pid: int) -> list[int]:
-    """The process's children, started from any of its threads."""
-    return [
-        int(child)
-        for task in Path(f"/proc/{pid}/task").iterdir()
-        for child in (task / "children").read_text().split()
-    ]
 
 
 def niceness_of(pid: int) -> int:

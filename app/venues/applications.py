@@ -213,9 +213,10 @@ def _contact_problems(sent: ApplicationCreate, today: date) -> list[FieldProblem
     if trained is not None and not (
         today - timedelta(days=365 * TRAINING_YEARS_KEPT) <= trained <= today
     ):
+        # Read after the form's label: "Date of the last training must be a day …".
         said = (
-            "training_date must be the day staff were trained: not a day still to come, "
-            f"and not more than {TRAINING_YEARS_KEPT} years ago"
+            "training_date must be a day that has passed, "
+            f"within the last {TRAINING_YEARS_KEPT} years"
         )
         problems.append(FieldProblem("training_date", "training_date", said))
     return problems

@@ -21,7 +21,12 @@ What goes where:
   to work out or collect.
 - If the worker dies (killed, out of memory) the next question starts another; if a
   report takes longer than `WAIT_SECONDS` the officer is told to try again shortly,
-  and the report, still being made, is kept for then.
+  and the report, still being made, is kept for then. The worker ends itself once
+  the server has gone.
+- The worker is spawned, not forked (the server has threads, whose locks a fork
+  would copy held), so, as with any multiprocessing, a script that makes the app
+  itself must keep its top level under `if __name__ == "__main__":`, which
+  `safe-places serve`, uvicorn and pytest do.
 """
 
 import logging
