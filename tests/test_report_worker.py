@@ -4,6 +4,7 @@ and an officer kept waiting too long is told to try again, not left hanging."""
 
 import os
 import pickle
+import re
 import signal
 import time
 from datetime import date
@@ -15,7 +16,7 @@ from sqlalchemy import Engine
 from app.db import make_engine
 from app.hours import parse_hours
 from app.routers import coverage as coverage_route
-from app.venues.report_worker import NICENESS, REPORT_WORKER, ReportWorker
+from app.venues.report_worker import NICENESS, REPORT_WORKER, WAIT_SECONDS, ReportWorker
 from tests.callers import Site
 from tests.conftest import HEADER, load, venue_row
 from tests.people import add_account, cheap_hashing, token_headers  # noqa: F401
@@ -92,6 +93,15 @@ def test_an_officer_kept_waiting_is_told_to_try_again(
         assert what_if.status_code == 503, what_if.text
     finally:
         impatient.close()
+
+
+def test_the_wait_ends_before_the_staff_screens_give_up() -> None:
+    """Told "still being made" by the server, not "no signal" by the page's own clock."""
+    script = (Path(__file__).parent.parent / "app/web/js/staff-api.js").read_text()
+    staff_timeout_ms = int(re.search(r"STAFF_TIMEOUT_MS = (\d+);", script).group(1))
+    assert REPORT_WORKER._wait_seconds == WAIT_SECONDS
+    # A third of the time left for the answer to travel on a weak signal.
+    assert staff_timeout_ms * 2 / 3 >= WAIT_SECONDS * 1000
 
 
 def test_hours_reach_the_worker_as_they_are() -> None:

@@ -70,8 +70,10 @@ logger = logging.getLogger(__name__)
 # process at 19 gets about 1/70 of a busy CPU beside one at 0, so a server kept
 # busy by look-ups loses almost nothing, and an idle one lends the report all of it.
 NICENESS = 19
-# How long an officer's request waits for a report before being told to try again.
-WAIT_SECONDS = 120.0
+# How long an officer's request waits for a report before being told to try again:
+# within the staff screens' 30 s (STAFF_TIMEOUT_MS in staff-api.js), so the officer
+# reads "still being made", not "no signal". At 100k venues a report takes 2-4 s.
+WAIT_SECONDS = 20.0
 # Snapshots' venues and gazetteers' places the worker keeps (a new one each edit).
 VENUES_KEPT = 2
 PLACES_KEPT = 2
