@@ -41,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.db import make_engine, migrate
 from app.gazetteer.place_names import Gazetteer
+from app.gazetteer.postcodes import open_postcode_table
 from app.hours import check_hours, london_now
 from app.routers import coverage
 from app.venues import report_worker
@@ -143,9 +144,10 @@ def in_process(label: str, url: str) -> None:
     now = london_now()
     monday = now.date() + timedelta(days=7 - now.weekday())
     snapshot = catalogue.snapshot
+    postcodes = open_postcode_table()
 
     def report(week=monday, walk=15):
-        question = coverage._question(snapshot, gazetteer, "", now, week, walk)
+        question = coverage._question(snapshot, gazetteer, postcodes, "", now, week, walk)
         return store.report(question)
 
     with Stalls() as stalls:

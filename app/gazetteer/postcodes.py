@@ -74,6 +74,7 @@ class PostcodeTable:
     """Full postcodes and districts, with their positions (latitude, longitude)."""
 
     def __init__(self, folder: Path) -> None:
+        self.folder = folder.resolve()  # whole: the report worker may read it too
         self._file = (folder / "postcodes.bin").open("rb")
         self._size = (folder / "postcodes.bin").stat().st_size // RECORD.itemsize
         self._index = np.load(folder / "index.npy")

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from app.deps import CatalogueDep, GazetteerDep, NowDep, OfficerOnly, PostcodesDep, SettingsDep
 from app.gazetteer.place_names import Gazetteer, postcode_key
-from app.gazetteer.postcodes import FOLDER_NAME, POSTCODES_DIR, PostcodeTable
+from app.gazetteer.postcodes import PostcodeTable
 from app.gazetteer.scheme_area import area_of
 from app.hours import HoursError, check_hours
 from app.http.errors import error_responses
@@ -68,6 +68,7 @@ def coverage(
     _officer: OfficerOnly,
     catalogue: CatalogueDep,
     gazetteer: GazetteerDep,
+    postcodes: PostcodesDep,
     settings: SettingsDep,
     now: NowDep,
     walk_minutes: Annotated[int, Query(ge=1, le=60, description="Minutes' walk, 1 to 60")] = 15,
@@ -76,7 +77,9 @@ def coverage(
 ) -> Response:
     """By hour of the week: the share of the area's postcodes with an open Safe Place near."""
     snapshot = catalogue.snapshot
-    question = _question(snapshot, gazetteer, settings.area_name, now, week, walk_minutes)
+    question = _question(
+        snapshot, gazetteer, postcodes, settings.area_name, now, week, walk_minutes
+    )
     return _json(REPORT_WORKER.coverage(snapshot, gazetteer, question, hour))
 
 
@@ -99,7 +102,9 @@ def what_if(
     except HoursError as error:
         raise Invalid(str(error), field="opening_hours") from None
     snapshot = catalogue.snapshot
-    question = _question(snapshot, gazetteer, settings.area_name, now, body.week, body.walk_minutes)
+    question = _question(
+        snapshot, gazetteer, postcodes, settings.area_name, now, body.week, body.walk_minutes
+    )
     answer = REPORT_WORKER.what_if(
         snapshot, gazetteer, question, latitude, longitude, body.opening_hours
     )
@@ -114,6 +119,7 @@ def _json(body: bytes) -> Response:
 def _question(
     snapshot: Snapshot,
     gazetteer: Gazetteer,
+    postcodes: PostcodeTable,
     area_name: str,
     now: datetime,
     week: date | None,
@@ -123,7 +129,7 @@ def _question(
         venues=snapshot.serial,
         places=gazetteer.serial,
         outline=area_of(snapshot, area_name).outline,
-        postcodes=(POSTCODES_DIR / FOLDER_NAME).resolve(),
+        postcodes=postcodes.folder,
         monday=_monday(week, now.date()),
         walk_minutes=walk_minutes,
     )
