@@ -116,7 +116,9 @@ class Missing:
 
 
 class Store:
-    """What the worker keeps: venues and places it was given, and the report's parts."""
+    """What the worker keeps: venues and places it was given, and the report's parts.
+    The worker answers one question at a time, so nothing here is shared between threads
+    (the parts' ReportCaches lock for themselves)."""
 
     def __init__(self) -> None:
         self.venues: OrderedDict[int, Venues] = OrderedDict()
@@ -126,26 +128,22 @@ class Store:
         self.weeks: ReportCache[np.ndarray] = ReportCache()
         self.reports: ReportCache[Coverage] = ReportCache()
         self.answers: OrderedDict[tuple[int, int | None], tuple[Coverage, bytes]] = OrderedDict()
-        self.lock = threading.Lock()
 
     def take(self, given: Given) -> None:
-        with self.lock:
-            if given.venues is not None:
-                _keep(self.venues, *given.venues, VENUES_KEPT)
-            if given.places is not None:
-                _keep(self.places, *given.places, PLACES_KEPT)
+        if given.venues is not None:
+            _keep(self.venues, *given.venues, VENUES_KEPT)
+        if given.places is not None:
+            _keep(self.places, *given.places, PLACES_KEPT)
 
     def lacks(self, question: Question) -> Missing | None:
-        with self.lock:
-            venues = question.venues not in self.venues
-            places = question.places not in self.places
+        venues = question.venues not in self.venues
+        places = question.places not in self.places
         return Missing(venues, places) if venues or places else None
 
     def report(self, question: Question) -> Coverage:
         """The question's report, made from the parts kept where it can be."""
         q = question
-        with self.lock:
-            venues, places = self.venues[q.venues], self.places[q.places]
+        venues, places = self.venues[q.venues], self.places[q.places]
 
         def make() -> Coverage:
             area = self.areas.get((q.outline, q.places, q.postcodes), lambda: _area(q, places))
@@ -163,15 +161,11 @@ class Store:
     def answer(self, found: Coverage, hour: int | None) -> bytes:
         """The report's JSON with its map at `hour`, laid out once."""
         key = (id(found), hour)
-        with self.lock:
-            held = self.answers.get(key)
+        held = self.answers.get(key)
         if held is not None and held[0] is found:
             return held[1]
         laid_out = coverage_out(found, hour).model_dump_json().encode()
-        with self.lock:
-            self.answers[key] = (found, laid_out)
-            while len(self.answers) > ANSWERS_KEPT:
-                self.answers.popitem(last=False)
+        _keep(self.answers, key, (found, laid_out), ANSWERS_KEPT)
         return laid_out
 
     def counts(self) -> dict[str, int]:
@@ -185,7 +179,7 @@ class Store:
         }
 
 
-def _keep(kept: OrderedDict[int, Any], key: int, value: Any, most: int) -> None:
+def _keep(kept: OrderedDict[Any, Any], key: Any, value: Any, most: int) -> None:
     kept[key] = value
     while len(kept) > most:
         kept.popitem(last=False)
@@ -289,11 +283,12 @@ class ReportWorker:
         """The worker's process id and CPU priority (nice)."""
         return self._submit(_who).result(self._wait_seconds)  # type: ignore[no-any-return]
 
-    def close(self) -> None:
+    def close(self, wait: bool = True) -> None:
+        """Stop the worker (the next question starts another)."""
         with self._lock:
             pool, self._pool = self._pool, None
         if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+            pool.shutdown(wait=wait, cancel_futures=True)
 
     def _ask(
         self,
@@ -316,7 +311,7 @@ class ReportWorker:
             except BrokenProcessPool:
                 # The worker died (killed, or out of memory): start another, once.
                 logger.warning("The report worker stopped; starting another.")
-                self._forget()
+                self.close(wait=False)
                 if restarted:
                     raise Busy(
                         "The report could not be made just now. Try again in a minute.",
@@ -344,12 +339,6 @@ class ReportWorker:
                 )
             pool = self._pool
         return pool.submit(call, *arguments)
-
-    def _forget(self) -> None:
-        with self._lock:
-            pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
 
 
 # One per server process (each of uvicorn's workers has its own).
