@@ -511,3 +511,27 @@ def test_generated_questions_never_break_the_report(engine: Engine, make_client)
     for operation in operations:
         # A valid what-if can still be refused (hours, a postcode not in the table).
         no_server_errors(operation, headers, refused_while_valid=operation.method.upper() == "POST")
+
+
+def test_a_small_gain_is_said_in_postcodes_not_as_an_unchanged_share() -> None:
+    from app.venues.coverage_answers import HourChange, _change_words
+
+    def change(before: int, after: int, more: int) -> list[HourChange]:
+        return [
+            HourChange(
+                hour=h,
+                words=f"hour {h}",
+                percent_before=before,
+                percent_after=after,
+                more_postcodes=more if h == 3 else 0,
+            )
+            for h in range(168)
+        ]
+
+    assert _change_words(change(2, 2, 57)) == (
+        "This venue would add cover in 1 hour of the week. Most on hour 3: "
+        "57 more postcodes, too few to change the share of 2%."
+    )
+    assert _change_words(change(2, 9, 1200)).endswith(
+        "Most on hour 3: 1,200 more postcodes, from 2% to 9%."
+    )

@@ -170,7 +170,11 @@ def _change_words(change: list[HourChange]) -> str:
     if best.more_postcodes <= 0:
         return "This venue would not add cover in any hour. Places near it are covered already."
     helped = sum(1 for c in change if c.more_postcodes > 0)
-    return (
-        f"This venue would add cover in {helped} hours of the week. "
-        f"Most on {best.words}: from {best.percent_before}% to {best.percent_after}%."
-    )
+    more = f"{best.more_postcodes:,} more postcodes"
+    if best.percent_before == best.percent_after:
+        # "from 2% to 2%" reads as no change: say what did change.
+        most = f"{more}, too few to change the share of {best.percent_after}%"
+    else:
+        most = f"{more}, from {best.percent_before}% to {best.percent_after}%"
+    hours = "1 hour" if helped == 1 else f"{helped} hours"
+    return f"This venue would add cover in {hours} of the week. Most on {best.words}: {most}."
