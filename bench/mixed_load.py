@@ -17,7 +17,10 @@ It prints, for both runs: readers' requests/s, p50 and p99; the writes' times;
 the offline list's times; and the server's memory before and after. Then six
 offline-list requests at once without gzip, and the memory they took.
 Targets: a write ≤ 100 ms, readers' p99 ≤ 50 ms, memory growth ≤ 10 MB over
-the 120 writes, every offline-list request ≤ 200 ms.
+the 120 writes, every offline-list request ≤ 200 ms. Each run with writes is
+then checked against each target, printed as met or OVER (p99s), so a reader
+need not compare the columns by eye. The targets are for the steady rate: flat
+out, the loop is saturated and every answer waits its turn.
 
     .venv/bin/python bench/mixed_load.py [--venues 100000] [--seconds 60] [--rates 2000,0]
 """
@@ -234,6 +237,34 @@ def ms(seconds: list[float]) -> str:
     return f"{p50:.0f} / {p99:.0f} / {ordered[-1] * 1000:.0f}"
 
 
+def wrk_ms(text: str) -> float:
+    """wrk's latency ("850.00us", "6.20ms", "1.02s") in milliseconds."""
+    for unit, scale in (("us", 0.001), ("ms", 1.0), ("s", 1000.0)):
+        if text.endswith(unit):
+            return float(text[: -len(unit)]) * scale
+    raise ValueError(f"not a wrk latency: {text}")
+
+
+def p99_ms(seconds: list[float]) -> float:
+    ordered = sorted(seconds)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
+
+
+def verdicts(run: Run) -> str:
+    """Each target against this run's figure: met or over (a run with writes)."""
+    checks = [
+        ("a write p99", p99_ms(run.writes), 100, "ms"),
+        ("readers' p99", wrk_ms(run.p99), 50, "ms"),
+        ("memory growth", run.rss[-1] - run.rss[0], 10, "MB"),
+        ("offline gzipped p99", p99_ms(run.gzipped), 200, "ms"),
+        ("offline plain p99", p99_ms(run.plain), 200, "ms"),
+    ]
+    return "; ".join(
+        f"{name} {value:.1f} {unit} ≤ {limit}: {'met' if value <= limit else 'OVER'}"
+        for name, value, limit, unit in checks
+    )
+
+
 def report(name: str, run: Run) -> None:
     growth = run.rss[-1] - run.rss[0]
     print(
@@ -296,6 +327,9 @@ def main() -> None:
     print(f"{'':<26} {'':>6} {'':>8} {'':>8} {'':>6} {'p50/p99/max':>14} {'p50/p99/max':>14}")
     for what, run in runs:
         report(what, run)
+    for what, run in runs:
+        if run.writes:
+            print(f"{what}: {verdicts(run)}")
     print(
         f"six offline lists at once without gzip: {six[0]:.0f} MB before, {six[1]:.0f} MB at "
         f"the peak (+{six[1] - six[0]:.0f}), slowest {six[2] * 1000:.0f} ms"
