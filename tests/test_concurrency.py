@@ -42,6 +42,9 @@ QUOTE = '"'
 WORDS = {1: "one server", 2: "two servers"}
 STALE_VENUE = "Someone changed this venue after you read it. Read it again, then change it."
 STALE_ACCOUNT = "Someone changed this account after you read it. Read it again, then change it."
+STALE_REPORT = (
+    "Another officer moved this report on after you read it. Read it again, then change it."
+)
 
 pytestmark = pytest.mark.usefixtures("cheap_hashing")
 
@@ -320,6 +323,41 @@ def test_of_two_account_changes_with_one_etag_one_is_kept(
     lost = tally.extra + (final["venue_ids"] != tally.kept[-1][1])
     print(tally.report(lost))
     assert (tally.refused, lost, tally.wrong) == (ROUNDS // 2, 0, [])
+
+
+@SERVERS
+def test_of_two_officers_moving_one_problem_report_with_one_etag_one_is_kept(
+    engine: Engine, apis: list[httpx.Client], backend: str, venue: int, count: int
+) -> None:
+    tally = Tally(f"{backend}, {WORDS[count]}, problem report PATCH")
+    with pair_on(apis, count) as pair:
+        headers = signed_in(pair)
+        sent = pair.clients[0].post(f"/api/venues/{venue}/feedback", json={"problem": "other"})
+        assert sent.status_code == 201, sent.text
+        [report] = pair.clients[0].get("/api/feedback", headers=headers[0]).json()
+        path, etag = f"/api/feedback/{report['id']}", report["etag"]
+        for number in range(ROUNDS // 4):
+
+            def send(client, index, etag=etag, number=number):
+                note = f"round {number}, officer {index + 1}"
+                status = ("in_hand", "done")[(number + index) % 2]
+                return client.patch(
+                    path,
+                    headers={**headers[index], "If-Match": etag},
+                    json={"status": status, "officer_note": note},
+                )
+
+            answers = pair.race(send)
+            for index in tally.add(number, answers, STALE_REPORT):
+                tally.kept.append(("officer_note", answers[index].json()["officer_note"]))
+                etag = answers[index].headers["etag"]
+        [final] = pair.clients[1].get("/api/feedback", headers=headers[1]).json()
+    # Each round's change is made from the last one kept, so one lost would show as a
+    # second 200 in its round, or as a note at the end that is not the last kept.
+    lost = tally.extra + (final["officer_note"] != tally.kept[-1][1])
+    print(tally.report(lost))
+    assert (tally.refused, lost, tally.wrong) == (ROUNDS // 4, 0, [])
+    assert final["etag"] == etag
 
 
 # --- the rules, without servers ------------------------------------------------

@@ -340,3 +340,59 @@ def parsed(moment: str) -> datetime:
     """A time the API sent (SQLite hands times back without their zone: UTC)."""
     at = datetime.fromisoformat(moment)
     return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+# --- two officers at once ----------------------------------------------------------------
+
+STALE_REPORT = (
+    "Another officer moved this report on after you read it. Read it again, then change it."
+)
+
+
+def test_of_two_officers_moving_one_report_from_one_read_the_second_is_refused(
+    site: Site, clock: Clock
+) -> None:
+    """The officers' screen sends the report's etag: a change made from a stale read
+    is refused whole, so one officer's note never silently replaces another's."""
+    assert send(site).status_code == 201
+    [report] = officer_list(site)
+    officer, path = site.callers["officer"], f"/api/feedback/{report['id']}"
+    first = site.client.patch(
+        path,
+        headers={**officer, "If-Match": report["etag"]},
+        json={"status": "in_hand", "officer_note": "Rang the manager."},
+    )
+    assert first.status_code == 200, first.text
+    assert first.headers["etag"] == first.json()["etag"] != report["etag"]
+    second = site.client.patch(
+        path,
+        headers={**officer, "If-Match": report["etag"]},
+        json={"status": "done", "officer_note": "Nothing to do."},
+    )
+    assert second.status_code == 412
+    assert second.json()["message"] == STALE_REPORT
+    [now] = officer_list(site, status="in_hand")
+    assert (now["officer_note"], now["etag"]) == ("Rang the manager.", first.json()["etag"])
+    again = site.client.patch(
+        path, headers={**officer, "If-Match": now["etag"]}, json={"status": "done"}
+    )
+    assert again.status_code == 200, again.text
+    assert again.json()["officer_note"] == "Rang the manager."
+    # The clock held still (as here) still gives every change its own etag.
+    assert len({report["etag"], first.json()["etag"], again.json()["etag"]}) == 3
+
+
+def test_if_match_star_does_not_move_a_report_and_none_keeps_the_last_change(
+    site: Site,
+) -> None:
+    assert send(site).status_code == 201
+    [report] = officer_list(site)
+    officer, path = site.callers["officer"], f"/api/feedback/{report['id']}"
+    star = site.client.patch(path, headers={**officer, "If-Match": "*"}, json={"status": "done"})
+    assert star.status_code == 428
+    assert "If-Match: * is not enough" in star.json()["message"]
+    assert officer_list(site)[0]["status"] == "new"
+    # Without If-Match (a script, an older screen), the change is made: the last one wins.
+    plain = site.client.patch(path, headers=officer, json={"status": "done"})
+    assert plain.status_code == 200
+    assert plain.headers["etag"] == plain.json()["etag"] != report["etag"]

@@ -180,3 +180,54 @@ def test_the_public_report_the_officer_settles_and_staff_confirm(
         staff,
     )
     shop.close()
+
+
+def test_an_officer_who_moves_a_report_another_changed_first_keeps_what_they_typed(
+    context, staff_site: StaffSite
+) -> None:
+    """Two officers at once: the screen sends the report's etag, so the second change is
+    refused whole (412); the screen shows the report as it is now, keeps what this
+    officer typed, and the next tap is made from the new read."""
+    note = f"Bins in front of the ramp, mark {uuid.uuid4().hex[:6]}."
+    sent = staff_site.api.post(
+        f"/api/venues/{staff_site.ids[VENUE]}/feedback",
+        json={"problem": "could_not_get_in", "note": note},
+    )
+    assert sent.status_code == 201, sent.text
+    signed_in_already(context, staff_site)
+    queue = context.new_page()
+    queue.goto("/staff/problems")
+    ready(queue)
+    card = queue.locator(".card", has_text=note)
+    typed = "Asked the shop to move the bins."
+    card.get_by_label("Note of what was done").fill(typed)
+
+    # Meanwhile another officer writes their own note on it (it stays new).
+    officer = staff_site.headers()
+    [report] = [
+        r for r in staff_site.api.get("/api/feedback", headers=officer).json() if r["note"] == note
+    ]
+    other = staff_site.api.patch(
+        f"/api/feedback/{report['id']}",
+        headers={**officer, "If-Match": report["etag"]},
+        json={"officer_note": "Emailed the manager."},
+    )
+    assert other.status_code == 200, other.text
+
+    card.get_by_role("button", name="Start on it").click()
+    box = queue.locator("#problem")
+    expect(box).to_contain_text("Another officer changed this report first.")
+    expect(box).to_contain_text("Your note is still in its box.")
+    expect(card.get_by_label("Note of what was done")).to_have_value(typed)
+    meets_the_standards(queue, "the officers' queue, a report another officer changed first")
+    stored = staff_site.api.get("/api/feedback", headers=officer).json()
+    assert [(r["status"], r["officer_note"]) for r in stored if r["note"] == note] == [
+        ("new", "Emailed the manager.")
+    ]
+
+    card.get_by_role("button", name="Start on it").click()
+    expect(queue.locator("#status")).to_contain_text("It is now in hand.")
+    stored = staff_site.api.get("/api/feedback", headers=officer).json()
+    assert [(r["status"], r["officer_note"]) for r in stored if r["note"] == note] == [
+        ("in_hand", typed)
+    ]

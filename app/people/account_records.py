@@ -7,15 +7,15 @@ made from one read, one is kept and the other is refused whole. Not HTTP.
 """
 
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
-from app.db import stored_utc, utc_now
+from app.db import utc_now
 from app.models import Account, AccountVenue, Role, Venue
 from app.models.account import AccountPublic
 from app.people.sign_in import hash_password
+from app.preconditions import moment_after, moment_etag
 
 
 class AccountError(ValueError):
@@ -26,13 +26,9 @@ class AccountChanged(Exception):
     """Someone changed the account after it was read: nothing of this change may be kept."""
 
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-MICROSECOND = timedelta(microseconds=1)
-
-
 def account_etag(account: Account) -> str:
     """What a change to the account must send back as If-Match."""
-    return f'"{(stored_utc(account.updated_at) - EPOCH) // MICROSECOND}"'
+    return moment_etag(account.updated_at)
 
 
 def claim_account(session: Session, account: Account) -> None:
@@ -45,7 +41,7 @@ def claim_account(session: Session, account: Account) -> None:
     Raises AccountChanged, having written nothing, when someone got there first.
     """
     read = account.updated_at
-    now = max(utc_now(), stored_utc(read) + MICROSECOND)
+    now = moment_after(read, utc_now())
     # On the connection, not the session: no flush of pending rows before it.
     claimed = session.connection().execute(
         update(Account)

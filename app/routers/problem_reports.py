@@ -10,7 +10,7 @@ it is recorded in the history and changes the ETag. The rules are
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Header, Path, Query, Response
 
 from app.deps import (
     ClientAddress,
@@ -90,7 +90,7 @@ def problem_reports(
 @router.patch(
     "/feedback/{report_id:int}",
     response_model=ProblemReportForOfficers,
-    responses=error_responses(400, 401, 403, 404, 422),
+    responses=error_responses(400, 401, 403, 404, 412, 422, 428),
 )
 def settle_problem_report(
     session: SessionDep,
@@ -98,9 +98,20 @@ def settle_problem_report(
     report_id: Annotated[int, Path(ge=1, le=MAX_ID, description="The report's id.")],
     change: ProblemReportChange,
     now: NowDep,
+    response: Response,
+    if_match: Annotated[
+        str | None,
+        Header(
+            max_length=200,
+            description="The report's `etag` from your last read: if another officer moved "
+            "it on since, 412 and nothing is changed. Without it, the last change wins.",
+        ),
+    ] = None,
 ) -> ProblemReportForOfficers:
     """Move a report along (new, in hand, done), with a note of what was done (officers)."""
-    return change_report(session, report_id, change, now)
+    settled = change_report(session, report_id, change, now, if_match)
+    response.headers["ETag"] = settled.etag
+    return settled
 
 
 @router.get(

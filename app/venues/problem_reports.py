@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, Field
+from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
 from app.models import Venue
@@ -21,7 +22,8 @@ from app.models.scheme import (
     ProblemReport,
     ProblemStatus,
 )
-from app.problems import Invalid, NotFound
+from app.preconditions import moment_after, moment_etag, require_fresh
+from app.problems import Invalid, NotFound, Stale
 from app.venues.listing_pages import OPEN_STATUSES, day_added, due_on
 from app.venues.venue_file import text_problems
 
@@ -29,6 +31,9 @@ NOTE_MAX = 300
 CONTACT_MAX = 200
 OFFICER_NOTE_MAX = 500
 THANK_YOU = "Thank you for telling us. The council will look into it."
+STALE_REPORT = (
+    "Another officer moved this report on after you read it. Read it again, then change it."
+)
 NO_SUCH_REPORT = "There is no problem report with id {id}. Check the number."
 
 
@@ -107,6 +112,10 @@ class ProblemReportForOfficers(ProblemReportForStaff):
     venue_town: str
     contact: str | None
     officer_note: str | None
+    etag: str = Field(
+        description="Send it as If-Match to move the report on: if another officer moved "
+        "it first, the change is refused (412) and nothing of it is kept."
+    )
 
 
 class VenueProblemReports(BaseModel):
@@ -130,6 +139,7 @@ def for_officers(report: ProblemReport, venue: Venue) -> ProblemReportForOfficer
         problem_words=PROBLEM_KIND_WORDS[report.problem],
         venue_name=venue.name,
         venue_town=venue.town,
+        etag=report_etag(report),
     )
 
 
@@ -196,20 +206,47 @@ def reports_for_staff(session: Session, venue: Venue, limit: int) -> VenueProble
     )
 
 
+def report_etag(report: ProblemReport) -> str:
+    """What a change to the report may send back as If-Match: the moment of its last change."""
+    return moment_etag(report.updated_at)
+
+
 def change_report(
-    session: Session, report_id: int, change: ProblemReportChange, now: datetime
+    session: Session,
+    report_id: int,
+    change: ProblemReportChange,
+    now: datetime,
+    if_match: str | None = None,
 ) -> ProblemReportForOfficers:
+    """Move a report along. With If-Match (the officers' screen sends it), a compare-and-set:
+    of two officers moving one report from the same read, one is kept and the other is
+    refused whole (Stale), so neither's note is lost unseen. Without it, the last change
+    wins, as before (If-Match is not required of problem reports)."""
     report = session.get(ProblemReport, report_id)
     if report is None:
         raise NotFound(NO_SUCH_REPORT.format(id=report_id))
+    if if_match is not None:
+        require_fresh(if_match, report_etag(report), STALE_REPORT)
     values = change.model_dump(exclude_unset=True)
     if "status" in values and values["status"] is None:
         raise Invalid("status must be new, in_hand or done.", field="status")
     if "officer_note" in values:
         values.update(checked_texts({"officer_note": values["officer_note"]}))
+    read = report.updated_at
+    moved = moment_after(read, now)
+    # One statement checks and stamps (both databases, any number of servers); it is
+    # the change's first write, and holds the row until the commit.
+    claimed = session.connection().execute(
+        update(ProblemReport)
+        .where(col(ProblemReport.id) == report.id, col(ProblemReport.updated_at) == read)
+        .values(updated_at=moved)
+    )
+    if if_match is not None and claimed.rowcount != 1:
+        session.rollback()
+        raise Stale(STALE_REPORT)
     for name, value in values.items():
         setattr(report, name, value)
-    report.updated_at = now.astimezone(UTC)
+    report.updated_at = moved
     session.add(report)
     session.commit()
     session.refresh(report)

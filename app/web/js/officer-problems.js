@@ -3,7 +3,7 @@
 // reach them, and buttons to move it along with a note of what was done.
 import { OFFICER_NOTE_MAX, PROBLEM_STATUS_WORDS } from "./constants.js";
 import { h, picture } from "./dom.js";
-import { call } from "./staff-api.js";
+import { ApiError, call } from "./staff-api.js";
 import { act, button, clearProblem, momentWords, say, showProblem, startPage } from "./staff-page.js";
 import { PROBLEM_PICTURES } from "./venue-problem.js";
 
@@ -54,14 +54,38 @@ function card(report) {
 
 async function move(event, report, next) {
   clearProblem(problem);
-  const note = document.getElementById(`officer-note-${report.id}`).value.trim();
+  const typed = document.getElementById(`officer-note-${report.id}`).value;
+  const note = typed.trim();
   const json = { status: next, ...(note ? { officer_note: note } : {}) };
-  const moved = await act(event.currentTarget, problem, () =>
-    call(`/api/feedback/${report.id}`, { method: "PATCH", json }));
+  const moved = await act(event.currentTarget, problem, async () => {
+    try {
+      // The etag read with the list: if another officer moved the report on since, 412.
+      return await call(`/api/feedback/${report.id}`, {
+        method: "PATCH", json, headers: { "If-Match": report.etag },
+      });
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 412)) throw error;
+      throw new Error(await readAfterStale(report, typed));
+    }
+  });
   if (!moved) return;
   await act(null, problem, read);
   say(status, `${MOVED[next]} ${report.venue_name}: ${report.problem_words}.`);
   status.focus();
+}
+
+// Another officer moved the report on first: show the list as it is now, with what
+// this officer typed kept in the report's box, or said back if the report left the list.
+async function readAfterStale(report, typed) {
+  await read();
+  const box = document.getElementById(`officer-note-${report.id}`);
+  const first = "Another officer changed this report first. Nothing you sent was saved.";
+  if (box) {
+    box.value = typed;
+    return `${first} The list now shows what they did. Your note is still in its box.`;
+  }
+  const note = typed.trim();
+  return `${first} It is no longer in this list.${note ? ` Your note was: “${note}”` : ""}`;
 }
 
 async function read() {
