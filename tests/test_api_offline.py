@@ -2,10 +2,12 @@
 
 from datetime import date, datetime, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
 from app.hours import LONDON
+from app.venues import offline_list
 from tests.conftest import HEADER, SAMPLE_CSV, Clock, load, venue_row
 
 FRIDAY_1PM = datetime(2026, 11, 27, 13, 0, tzinfo=LONDON)
@@ -126,6 +128,24 @@ def test_gzip_etag_and_not_modified(client: TestClient) -> None:
     plain = client.get("/api/venues/offline", headers={"Accept-Encoding": "identity"})
     assert "content-encoding" not in plain.headers
     assert plain.json() == first.json()
+
+
+@pytest.mark.parametrize("piece_bytes", [1, 5_000, 1 << 20])
+def test_the_list_without_gzip_is_the_gzipped_list_in_any_size_of_piece(
+    engine: Engine, make_client, monkeypatch: pytest.MonkeyPatch, piece_bytes: int
+) -> None:
+    """Sent inflated a piece at a time (each piece's parts in one call): every part, in
+    order, whatever the piece's size, and as long as Content-Length says."""
+    rows = "".join(venue_row(f"P-{n}", 52 + n / 1000, -1.5) for n in range(700))
+    load(engine, HEADER + rows)
+    client = make_client()
+    gzipped = client.get("/api/venues/offline", headers={"Accept-Encoding": "gzip"})
+    monkeypatch.setattr(offline_list, "JSON_SEND_BYTES", piece_bytes)
+    plain = client.get("/api/venues/offline", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    assert int(plain.headers["content-length"]) == len(plain.content)
+    assert plain.content == gzipped.content  # httpx inflates the gzipped one
+    assert [v["ref"] for v in plain.json()["venues"]] == [f"P-{n}" for n in range(700)]
 
 
 def test_a_change_to_the_venues_is_a_new_list(engine: Engine, make_client) -> None:

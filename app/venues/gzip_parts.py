@@ -60,6 +60,11 @@ class Part:
         return zlib.decompressobj(-zlib.MAX_WBITS).decompress(self.deflated)
 
 
+def inflate_parts(parts: Iterable[Part]) -> bytes:
+    """Parts that follow one another, inflated together in one call."""
+    return zlib.decompressobj(-zlib.MAX_WBITS).decompress(b"".join(part.deflated for part in parts))
+
+
 def deflate_part(data: bytes) -> Part:
     compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
     deflated = compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)

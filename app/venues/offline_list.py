@@ -11,8 +11,8 @@ venues whose ids share a block of CHUNK_IDS, each compressed on its own
 (`app.venues.gzip_parts`). A change to a venue recompresses its chunk alone
 (milliseconds, where the whole list takes seconds); a new day rebuilds the list.
 It is sent part by part: gzipped as kept, or, to a client that does not take
-gzip, inflated a chunk at a time, so no request holds the whole JSON, however
-many come at once.
+gzip, inflated about a megabyte at a time, so no request holds the whole JSON,
+however many come at once.
 """
 
 import hashlib
@@ -26,7 +26,7 @@ from datetime import date, datetime, time, timedelta
 import orjson
 
 from app.hours import LONDON, Hours, Span, state_spans
-from app.venues.gzip_parts import Part, deflate_part, gzip_pieces, gzip_size
+from app.venues.gzip_parts import Part, deflate_part, gzip_pieces, gzip_size, inflate_parts
 from app.venues.page import WHEN_YOU_ARRIVE
 from app.venues.snapshot import Snapshot, VenueEntry
 
@@ -35,9 +35,14 @@ WINDOW_DAYS = 8
 # Venues with ids in one block of this many share a chunk: about 120 KB of JSON.
 CHUNK_IDS = 256
 # What is handed to the server to send at a time: gzip is only copied; JSON is
-# inflated, about 1.5 ms a MB, which look-ups wait behind. In 256 KB steps, the 48 MB
+# inflated, about 1 ms a MB, which look-ups wait behind. In 256 KB steps, the 48 MB
 # list at 100k venues took 240 / 300 ms (p50 / p99) beside 2,000 look-ups a second;
 # in 1 MB steps 190 / 206 ms, the look-ups' p99 5 -> 6 ms (bench/mixed_load.py).
+# A step's parts are inflated in one call, so the interpreter lock is let go (and
+# must be taken back, behind any other thread that wants it) once a step, not once
+# for each of its 8 or so parts. Tried and not kept (7 December): inflating in a
+# worker thread a step ahead (no faster at 2,000/s; flat out 4 s, each step waiting
+# for the loop), and 4 MB steps (readers' p99 17-21 ms, six lists at once +54 MB).
 GZIP_SEND_BYTES = 1 << 20
 JSON_SEND_BYTES = 1 << 20
 _COMMA = deflate_part(b",")
@@ -64,8 +69,17 @@ class OfflineBody:
         return _grouped(gzip_pieces(self.parts), GZIP_SEND_BYTES)
 
     def json_chunks(self) -> Iterator[bytes]:
-        """The JSON, a part inflated at a time, in pieces of about JSON_SEND_BYTES."""
-        return _grouped((part.inflate() for part in self.parts), JSON_SEND_BYTES)
+        """The JSON in pieces of about JSON_SEND_BYTES, each inflated in one call."""
+        group: list[Part] = []
+        size = 0
+        for part in self.parts:
+            group.append(part)
+            size += part.size
+            if size >= JSON_SEND_BYTES:
+                yield inflate_parts(group)
+                group, size = [], 0
+        if group:
+            yield inflate_parts(group)
 
     def json(self) -> bytes:
         return b"".join(self.json_chunks())
