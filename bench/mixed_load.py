@@ -254,10 +254,8 @@ def six_at_once(base: str, pid: int) -> tuple[float, float, float]:
 def ms(seconds: list[float]) -> str:
     if not seconds:
         return "-"
-    ordered = sorted(seconds)
-    p50 = statistics.median(ordered) * 1000
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
-    return f"{p50:.0f} / {p99:.0f} / {ordered[-1] * 1000:.0f}"
+    p50 = statistics.median(seconds) * 1000
+    return f"{p50:.0f} / {p99_ms(seconds):.0f} / {max(seconds) * 1000:.0f}"
 
 
 def wrk_ms(text: str) -> float:

@@ -57,7 +57,7 @@ class Part:
     shift: int
 
     def inflate(self) -> bytes:
-        return zlib.decompressobj(-zlib.MAX_WBITS).decompress(self.deflated)
+        return inflate_parts([self])
 
 
 def inflate_parts(parts: Iterable[Part]) -> bytes:

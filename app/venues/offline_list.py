@@ -19,9 +19,10 @@ import hashlib
 import itertools
 import threading
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 
 import orjson
 
@@ -48,6 +49,7 @@ JSON_SEND_BYTES = 1 << 20
 _COMMA = deflate_part(b",")
 _END = deflate_part(b"]}")
 SpansOf = dict[int, tuple[list[Span], list[Span]]]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,36 +68,30 @@ class OfflineBody:
 
     def gzip_chunks(self) -> Iterator[bytes]:
         """The gzip stream, in pieces of about GZIP_SEND_BYTES."""
-        return _grouped(gzip_pieces(self.parts), GZIP_SEND_BYTES)
+        runs = _runs(gzip_pieces(self.parts), len, GZIP_SEND_BYTES)
+        return (b"".join(run) for run in runs)
 
     def json_chunks(self) -> Iterator[bytes]:
         """The JSON in pieces of about JSON_SEND_BYTES, each inflated in one call."""
-        group: list[Part] = []
-        size = 0
-        for part in self.parts:
-            group.append(part)
-            size += part.size
-            if size >= JSON_SEND_BYTES:
-                yield inflate_parts(group)
-                group, size = [], 0
-        if group:
-            yield inflate_parts(group)
+        runs = _runs(self.parts, lambda part: part.size, JSON_SEND_BYTES)
+        return (inflate_parts(run) for run in runs)
 
     def json(self) -> bytes:
         return b"".join(self.json_chunks())
 
 
-def _grouped(pieces: Iterable[bytes], at_least: int) -> Iterator[bytes]:
-    pending: list[bytes] = []
+def _runs(items: Iterable[T], size_of: Callable[[T], int], at_least: int) -> Iterator[list[T]]:
+    """The items in order, in runs of at least `at_least` bytes (the last may be less)."""
+    run: list[T] = []
     size = 0
-    for piece in pieces:
-        pending.append(piece)
-        size += len(piece)
+    for item in items:
+        run.append(item)
+        size += size_of(item)
         if size >= at_least:
-            yield b"".join(pending)
-            pending, size = [], 0
-    if pending:
-        yield b"".join(pending)
+            yield run
+            run, size = [], 0
+    if run:
+        yield run
 
 
 @dataclass(frozen=True, slots=True)
