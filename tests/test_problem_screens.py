@@ -218,6 +218,8 @@ def test_an_officer_who_moves_a_report_another_changed_first_keeps_what_they_typ
     box = queue.locator("#problem")
     expect(box).to_contain_text("Another officer changed this report first.")
     expect(box).to_contain_text("Your note is still in its box.")
+    # Their note is said, so the next tap does not replace it unseen.
+    expect(box).to_contain_text("Their note: “Emailed the manager.” Add it to yours")
     expect(card.get_by_label("Note of what was done")).to_have_value(typed)
     meets_the_standards(queue, "the officers' queue, a report another officer changed first")
     stored = staff_site.api.get("/api/feedback", headers=officer).json()

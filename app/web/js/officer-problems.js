@@ -75,14 +75,16 @@ async function move(event, report, next) {
 }
 
 // Another officer moved the report on first: show the list as it is now, with what
-// this officer typed kept in the report's box, or said back if the report left the list.
+// this officer typed kept in the report's box (their note said here, so the next tap
+// does not replace it unseen), or said back if the report left the list.
 async function readAfterStale(report, typed) {
-  await read();
-  const box = document.getElementById(`officer-note-${report.id}`);
+  const now = (await read()).find((each) => each.id === report.id);
   const first = "Another officer changed this report first. Nothing you sent was saved.";
-  if (box) {
-    box.value = typed;
-    return `${first} The list now shows what they did. Your note is still in its box.`;
+  if (now) {
+    document.getElementById(`officer-note-${report.id}`).value = typed;
+    const theirs = now.officer_note && now.officer_note !== typed.trim()
+      ? ` Their note: “${now.officer_note}” Add it to yours if it should stay.` : "";
+    return `${first} The list now shows what they did.${theirs} Your note is still in its box.`;
   }
   const note = typed.trim();
   return `${first} It is no longer in this list.${note ? ` Your note was: “${note}”` : ""}`;
@@ -97,6 +99,7 @@ async function read() {
   for (const report of data) {
     if (report.officer_note) document.getElementById(`officer-note-${report.id}`).value = report.officer_note;
   }
+  return data;
 }
 
 async function load() {
