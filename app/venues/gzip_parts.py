@@ -8,12 +8,19 @@ and an empty final block are one valid deflate stream, which any gzip reader
 takes. The trailer's CRC-32 of the whole is combined from the parts' own
 (zlib's `crc32_combine`, which Python's zlib does not offer), so nothing is
 compressed or read again when one part changes.
+
+Parts are written by zlib and read back by ISA-L (`isal`), which inflates the
+same deflate in half the time: 41-48 ms against 87-120 ms for the 48 MB list at
+100k venues (7 December). Inflating is the whole cost of the list sent to a
+client that does not take gzip.
 """
 
 import struct
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+
+from isal import isal_zlib
 
 # Deflate level 6 (gzip's default): at 100k venues, 48 MB of JSON become 5 MB.
 LEVEL = 6
@@ -62,7 +69,8 @@ class Part:
 
 def inflate_parts(parts: Iterable[Part]) -> bytes:
     """Parts that follow one another, inflated together in one call."""
-    return zlib.decompressobj(-zlib.MAX_WBITS).decompress(b"".join(part.deflated for part in parts))
+    deflated = b"".join(part.deflated for part in parts)
+    return isal_zlib.decompressobj(-zlib.MAX_WBITS).decompress(deflated)
 
 
 def deflate_part(data: bytes) -> Part:

@@ -11,7 +11,7 @@ venues whose ids share a block of CHUNK_IDS, each compressed on its own
 (`app.venues.gzip_parts`). A change to a venue recompresses its chunk alone
 (milliseconds, where the whole list takes seconds); a new day rebuilds the list.
 It is sent part by part: gzipped as kept, or, to a client that does not take
-gzip, inflated about a megabyte at a time, so no request holds the whole JSON,
+gzip, inflated a few megabytes at a time, so no request holds the whole JSON,
 however many come at once.
 """
 
@@ -36,16 +36,22 @@ WINDOW_DAYS = 8
 # Venues with ids in one block of this many share a chunk: about 120 KB of JSON.
 CHUNK_IDS = 256
 # What is handed to the server to send at a time: gzip is only copied; JSON is
-# inflated, about 1 ms a MB, which look-ups wait behind. In 256 KB steps, the 48 MB
-# list at 100k venues took 240 / 300 ms (p50 / p99) beside 2,000 look-ups a second;
-# in 1 MB steps 190 / 206 ms, the look-ups' p99 5 -> 6 ms (bench/mixed_load.py).
+# inflated (by ISA-L, about 1 ms a MB here), which look-ups wait behind. Each step
+# also waits its turn behind the look-ups the loop has ready, so under load the
+# number of steps, more than their size, sets how long the list takes. The 48 MB
+# list at 100k venues beside an officer's writes (bench/mixed_load.py --pin 1,
+# 7 December): in 1 MB steps 140-153 / 167-173 ms (p50 / p99) at 2,000 look-ups a
+# second and 386 / 430 ms flat out; in 4 MB steps 117 / 128 ms and 171 / 192 ms,
+# the look-ups' p99 15.7 -> 16.0 ms flat out, six lists at once +28 MB, not +8.
+# (With zlib's inflate, twice as slow, 4 MB steps cost the look-ups 17-21 ms.)
 # A step's parts are inflated in one call, so the interpreter lock is let go (and
-# must be taken back, behind any other thread that wants it) once a step, not once
-# for each of its 8 or so parts. Tried and not kept (7 December): inflating in a
-# worker thread a step ahead (no faster at 2,000/s; flat out 4 s, each step waiting
-# for the loop), and 4 MB steps (readers' p99 17-21 ms, six lists at once +54 MB).
+# must be taken back, behind any other thread that wants it) once a step. Tried
+# and not kept: inflating in a worker thread a step ahead (no faster at 2,000/s;
+# flat out 4 s, each step waiting for the loop); 2 MB steps (no better than 1 MB
+# at 2,000/s); skipping the extra turn when sending a step already waited (no
+# better).
 GZIP_SEND_BYTES = 1 << 20
-JSON_SEND_BYTES = 1 << 20
+JSON_SEND_BYTES = 4 << 20
 _COMMA = deflate_part(b",")
 _END = deflate_part(b"]}")
 SpansOf = dict[int, tuple[list[Span], list[Span]]]
