@@ -12,9 +12,10 @@ mark off again (`unmark_text`), so an export always reads back unchanged.
 
 import csv
 import io
+import itertools
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -486,20 +487,27 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
+def write_csv(rows: Iterable[Sequence[str]], out: io.TextIOBase | Any) -> None:
+    """Rows as CSV, as every CSV the service writes: each cell a spreadsheet could run
+    marked as text, and RFC 4180's CRLF between rows (with "\n" alone, csv leaves a
+    value holding a lone "\r" unquoted, and reading splits the row there)."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerows([mark_as_text(cell) for cell in row] for row in rows)
+
+
 def write_venue_file(venues: Iterable[Mapping[str, Any]], out: io.TextIOBase | Any) -> None:
     """Write venues as a venue file that `read_venue_file` reads back unchanged.
 
     A cell a spreadsheet could run is marked as text; a photo no venue may show
     (an address from elsewhere, stored by an older version) is left out.
     """
-    # RFC 4180's CRLF: with "\n" alone, csv leaves a value holding a lone "\r" unquoted,
-    # and reading splits the row there.
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for venue in venues:
+
+    def row(venue: Mapping[str, Any]) -> list[str]:
         cells = {name: cell_text(venue.get(name)) for name in COLUMNS}
         cells["photo"] = public_photo(cells["photo"]) or ""
-        writer.writerow([mark_as_text(cells[name]) for name in COLUMNS])
+        return [cells[name] for name in COLUMNS]
+
+    write_csv(itertools.chain([COLUMNS], map(row, venues)), out)
 
 
 def geojson_feature_collection(venues: Iterable[Mapping[str, Any]]) -> dict[str, Any]:

@@ -8,9 +8,7 @@ a visit is only a venue, a time, a reason and an outcome.
 Not here: who may ask (app/routers/reports.py asks app.permissions).
 """
 
-import csv
 import io
-from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -24,7 +22,7 @@ from app.hours.calendar import add_months, midnight
 from app.models import Venue, Visit
 from app.models.scheme import VISIT_OUTCOME_WORDS, VISIT_REASON_WORDS
 from app.problems import Invalid
-from app.venues.venue_file import mark_as_text
+from app.venues.venue_file import write_csv
 
 # Counts under this are hidden from figures meant for the public.
 SMALLEST_SHOWN = 5
@@ -224,17 +222,15 @@ def report_csv(report: VisitReport) -> str:
     """The report as CSV: a row per group, then the total; every cell a spreadsheet
     could run is marked as text, as in every CSV the service writes."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(cells([CSV_HEADINGS[report.group], "In words", "Visits"]))
-    for row in report.rows:
-        writer.writerow(cells([row.key, row.label, row.count_words]))
-    writer.writerow(cells(["Total", f"{report.period.first} to {report.period.last}",
-                           report.total_words]))  # fmt: skip
+    write_csv(
+        [
+            [CSV_HEADINGS[report.group], "In words", "Visits"],
+            *([row.key, row.label, row.count_words] for row in report.rows),
+            ["Total", f"{report.period.first} to {report.period.last}", report.total_words],
+        ],
+        out,
+    )
     return out.getvalue()
-
-
-def cells(values: Sequence[str]) -> list[str]:
-    return [mark_as_text(value) for value in values]
 
 
 def csv_filename(report: VisitReport) -> str:
