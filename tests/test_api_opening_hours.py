@@ -88,6 +88,7 @@ def test_check_defaults_to_now(client: TestClient, clock: Clock) -> None:
         ({"opening_hours": "24/7", "at": ["yesterday"]}, "at.0"),
         ({"opening_hours": "24/7", "at": ["2026-04-06T10:00:00Z"] * 101}, "at most 100"),
         ({"hours": "24/7"}, "opening_hours is missing"),
+        ({"opening_hours": "Mo-Fr 9:00-5:30"}, "write 09:00-17:30 (the 24-hour clock)"),
     ],
 )
 def test_check_refuses_plainly(client: TestClient, body: dict, says: str) -> None:
@@ -118,6 +119,25 @@ def test_the_night_owl_keeps_saturday_night_everywhere(
         int(datetime(2026, 12, 6, 1, 0, tzinfo=UTC).timestamp()),
     ]
     assert saturday_night in spans
+
+
+def test_twelve_hour_hours_stored_by_another_road_are_unknown_never_open_at_night(
+    engine: Engine, make_client, clock: Clock
+) -> None:
+    """ "Mo-Fr 9-5" reads as open until 5 the next morning, so it is refused on the way in;
+    one written into the database by another road (an older version) is "unknown" on
+    every answer, never open at 3am."""
+    load(engine, HEADER + venue_row("T-1", 52.2819, -1.5849))
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE venue SET opening_hours = 'Mo-Fr 9-5' WHERE ref = 'T-1'"))
+    clock.now = datetime(2026, 12, 9, 3, 0, tzinfo=LONDON)  # a Wednesday night
+    client = make_client()
+    page = client.get(f"/api/venues/{venue_id(engine, 'T-1')}").json()
+    assert page["open_now"] is None
+    nearest = client.get("/api/venues/nearest", params={"lat": 52.28, "lon": -1.58}).json()
+    assert nearest["venues"][0]["open_now"] is None
+    offline = client.get("/api/venues/offline").json()["venues"][0]
+    assert offline["open"] is None
 
 
 def test_easter_monday_is_closed_in_warwick_on_every_answer(

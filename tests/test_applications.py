@@ -166,6 +166,8 @@ def test_a_position_sent_is_kept_and_a_postcode_not_found_is_refused(site: Site)
         ({"contact_phone": "call me"}, "contact_phone", "must be a phone number"),
         ({"phone": "-1632-960001"}, "phone", "must be a phone number"),
         ({"opening_hours": "whenever"}, "opening_hours", ""),
+        # As a shopkeeper writes it: read as written, open from 9am to 5am.
+        ({"opening_hours": "Mo-Fr 9-5; Sa 10-4"}, "opening_hours", "write 09:00-17:00"),
         ({"website": "javascript:alert(1)"}, "website", "must start with https://"),
         ({"category": "nightclub"}, "category", ""),
         ({"contact_email": "not an email"}, "contact_email", ""),

@@ -13,6 +13,7 @@ from datetime import date
 
 import pytest
 
+from app.hours import HoursError, check_hours
 from tests.conftest import IN_CI
 from tests.reference.compare import (
     DISAGREEMENTS,
@@ -85,3 +86,39 @@ def test_our_answers_match_the_reference() -> None:
             f"{report.summary()}\nthe listed disagreements are {100 * share:.2f} % of the "
             f"answers compared; at most {100 * MAX_LISTED_SHARE} % may disagree"
         )
+
+
+# Hours as shopkeepers write them: the 12-hour clock, and what is plainly not it.
+TWELVE_HOUR_CLOCK = ["Mo-Fr 9-5", "Sa 10-4", "Su 12-2", "Mo-Fr 9:00-5:30", "Mo 13:00-5:00"]
+NIGHTS_SAID_PLAINLY = ["Mo-Fr 09:00-05:00", "Fr-Sa 22-4", "Fr 20:00-2:00", "Mo 18:00-5:00"]
+
+
+@pytest.mark.usefixtures("reference")
+def test_we_refuse_the_twelve_hour_clock_where_the_reference_says_open_at_night() -> None:
+    """opening_hours.js reads "9-5" as written, open at 3 in the morning, and warns that a
+    single-digit hour could mean the afternoon; we refuse it, saying what to write. Every
+    value of the corpus we refuse so is one the reference warns about too."""
+    warwick = [place.name for place in PLACES].index("Warwick")
+    three_am = Case(warwick, local_time(date(2026, 12, 9), "03:00"))  # a Wednesday night
+    corpus = read_corpus()
+    ours = {value: _refusal(value) for value in (*TWELVE_HOUR_CLOCK, *corpus)}
+    refused = [value for value, said in ours.items() if said and "the next morning" in said]
+    assert set(TWELVE_HOUR_CLOCK) <= set(refused)
+    for value in NIGHTS_SAID_PLAINLY:
+        assert _refusal(value) is None, value
+    answers = dict(zip(refused, run_reference(refused, [three_am]), strict=True))
+    for value in ("Mo-Fr 9-5", "Mo-Fr 9:00-5:30"):
+        assert answers[value].states == "o", f"the reference no longer says {value} is open at 3am"
+    for value, answer in answers.items():
+        assert any("Single-digit hour" in warning for warning in answer.warnings), (
+            f"we refuse {value!r}, the reference does not warn: {answer.warnings}"
+        )
+    assert "write 09:00-17:00" in str(ours["Mo-Fr 9-5"])
+
+
+def _refusal(value: str) -> str | None:
+    try:
+        check_hours(value)
+    except HoursError as error:
+        return str(error)
+    return None

@@ -12,7 +12,9 @@ as opening_hours.js does.
 We read what real venues write and refuse, with a plain message saying what to
 change, what we cannot answer for: school holidays (`SH`, no data), movable feasts
 (`easter`), day offsets (`PH +1 day`), points in time and repeating times
-(`10:00/30`), and words opening_hours.js only guesses at ("Monday", "9am").
+(`10:00/30`), words opening_hours.js only guesses at ("Monday", "9am"), and the
+12-hour clock ("9-5", "10:00-4:30"), which it reads as closing the next morning
+(warning that "5" could mean 17).
 """
 
 import re
@@ -74,6 +76,7 @@ class Token:
     )
     value: object
     at: int  # character position (1-based) in the value, for messages
+    width: int = 0  # a number's digits as written: "5" is 1, "05" is 2
 
 
 def _fail(message: str, at: int | None = None) -> HoursError:
@@ -145,7 +148,8 @@ def tokenize(value: str) -> list[list[tuple[list[Token], bool]]]:
             match = NUMBER.match(value, i)
             assert match is not None
             number = int(match.group())
-            current.append(Token("year" if number > 1900 else "number", number, i + 1))
+            kind = "year" if number > 1900 else "number"
+            current.append(Token(kind, number, i + 1, len(match.group())))
             i = match.end()
         elif char.isalpha():
             match = WORD.match(value, i)
@@ -538,7 +542,9 @@ class _Parser:
         while True:
             if self.peek("number", "-", "number") and not self.peek(":", offset=3):
                 start = TimePoint(self._hour(self.token()) * 60)
-                end = TimePoint(self._hour(self.token(2)) * 60)
+                end_token = self.token(2)
+                end = TimePoint(self._hour(end_token) * 60)
+                _refuse_twelve_hour_clock(start, end, end_token)
                 self.at += 3
                 rule.times.append(_time_range(start, end, both_fixed=False, at=self.here()))
             elif self.peek("number", ":") or self.peek("timevar") or self.peek("(", "timevar"):
@@ -552,7 +558,10 @@ class _Parser:
                     self.at += 1
                     if not (self.peek("number", ":") or self.peek("timevar") or self.peek("(")):
                         raise _fail("A time must follow the hyphen, like 09:00-17:00.", self.here())
+                    end_token = self.token()
                     end = self.point()
+                    if start.sun is None and end.sun is None:
+                        _refuse_twelve_hour_clock(start, end, end_token)
                     if start.sun and start.sun == end.sun and start.offset == end.offset:
                         raise _fail(
                             f"A time range cannot start and end at {start.sun}.", self.here()
@@ -633,6 +642,27 @@ def _time_range(start: TimePoint, end: TimePoint, both_fixed: bool, at: int | No
         return ALWAYS
     end = TimePoint(end_minutes, end.sun, end.offset)
     return TimeRange(start, end, wraps=end_minutes > MINUTES_IN_DAY)
+
+
+def _refuse_twelve_hour_clock(start: TimePoint, end: TimePoint, end_token: Token) -> None:
+    """Refuse "9-5", "10:00-4:30" and "13:00-5:00": read as written (opening_hours.js
+    reads them so too) they close the next morning, and a shop would be shown open at
+    3am. They are the 12-hour clock: an end written as one digit, before the start,
+    that would be after it in the afternoon. "09:00-05:00", "22-4" and "20:00-2:00"
+    are left as written: a night's opening, said plainly."""
+    afternoon = end.minutes + 12 * 60
+    if end_token.width == 1 and end.minutes < start.minutes < afternoon:
+        opens, closes = _clock(start.minutes), _clock(end.minutes)
+        raise _fail(
+            f"This closes at {closes} the next morning, after opening at {opens}. "
+            f"If it closes in the afternoon, write {opens}-{_clock(afternoon)} "
+            f"(the 24-hour clock); if it closes in the night, write {opens}-{closes}.",
+            end_token.at,
+        )
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def _open_end(minutes: int, start: TimePoint) -> TimeRange:

@@ -152,6 +152,7 @@ class Reference:
     error: str | None
     states: str  # one letter per case: o, c, u; e where the library threw
     comments: list[str | None]  # or what it threw
+    warnings: list[str]  # what the library says is unclear in the value
 
 
 def reference_missing() -> str | None:
@@ -183,7 +184,9 @@ def run_reference(values: list[str], with_cases: list[Case]) -> list[Reference]:
     answer = json.loads(done.stdout)
     if answer["library"] != LIBRARY or answer["timezone"] != "Europe/London":
         raise RuntimeError(f"expected opening_hours {LIBRARY} in Europe/London, got {answer}")
-    return [Reference(r["error"], r["states"], r["comments"]) for r in answer["results"]]
+    return [
+        Reference(r["error"], r["states"], r["comments"], r["warnings"]) for r in answer["results"]
+    ]
 
 
 # --- ours ------------------------------------------------------------------------------

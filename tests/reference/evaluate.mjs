@@ -8,7 +8,8 @@
 //          {"error": null | string,
 //           "states": one letter per case, "o" open, "c" closed, "u" unknown,
 //                     "e" when the library throws at that case,
-//           "comments": [null | string (the comment, or what was thrown), one per case]}]}
+//           "comments": [null | string (the comment, or what was thrown), one per case],
+//           "warnings": [string: what the library says is unclear in the value]}]}
 // A value the library refuses to parse has an error and no answers.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -50,14 +51,14 @@ function evaluate(value) {
       comments.push(message(error));
     }
   }
-  return { error: null, states, comments };
+  return { error: null, states, comments, warnings: hours[0].getWarnings() };
 }
 
 const results = values.map((value) => {
   try {
     return evaluate(value);
   } catch (error) {
-    return { error: message(error), states: '', comments: [] };
+    return { error: message(error), states: '', comments: [], warnings: [] };
   }
 });
 const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
