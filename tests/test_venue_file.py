@@ -99,7 +99,12 @@ def test_wrong_number_of_values() -> None:
     [
         ("", "line 1: the file is empty"),
         (HEADER, "line 2: the file has a header but no venues"),
-        ("ref\xff".encode("latin-1"), "line 1: the file is not UTF-8 text"),
+        ("ref\xff".encode("latin-1"), "line 1: the file is not UTF-8 text (byte 4 of"),
+        # Saved by a spreadsheet in Windows' own encoding: the line of the é is named.
+        (
+            (HEADER + venue_row("A-1", 52.28, -1.58, name="Caf\xe9")).encode("cp1252"),
+            "line 2: the file is not UTF-8 text",
+        ),
     ],
 )
 def test_empty_or_unreadable_files(data: str | bytes, message: str) -> None:

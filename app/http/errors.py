@@ -101,7 +101,9 @@ def plain_validation_message(error: dict) -> str:
         return "The body is not JSON: check its quotes, commas and brackets."
     name = field_name(error) or "request"
     problem = problem_words(error)
-    said = f"{name} {problem}." if problem else f"{name}: {error.get('msg', 'is not valid')}."
+    # Pydantic's own message may end with its full stop already (email-validator's do).
+    msg = str(error.get("msg", "is not valid")).rstrip(".")
+    said = f"{name} {problem}." if problem else f"{name}: {msg}."
     return f"{said} {FIELD_HELP.get(name, '')}".strip()
 
 

@@ -379,9 +379,12 @@ def _decoded(data: bytes | str) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise VenueFileError(
-            [RowError(1, f"the file is not UTF-8 text (byte {error.start}); save it as UTF-8")]
-        ) from None
+        # The line the byte is on, counted as every other error's line is (csv's
+        # line_num), and where on that line.
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        said = f"the file is not UTF-8 text (byte {column} of the line); save it as CSV UTF-8"
+        raise VenueFileError([RowError(line, said)]) from None
     if "\x00" in text.partition("\n")[0]:
         said = "the file is not UTF-8 text (NUL bytes, as in UTF-16): save it as CSV UTF-8"
         raise VenueFileError([RowError(1, said)])
