@@ -298,6 +298,40 @@ def test_when_nothing_is_open_a_box_says_so_with_999_and_101(phone) -> None:
     assert phone.evaluate("window.spoken")[0].startswith("No Safe Place is open now.")
 
 
+@phone_at("night")
+def test_with_hours_not_known_the_box_never_says_nothing_is_open(phone) -> None:
+    """"No Safe Place is open now" only when every place listed is known to be closed;
+    a saved list past its week says it is too old to know (a user trial, December)."""
+    phone.goto("/")
+    said = phone.evaluate(
+        """async () => {
+            const { renderResults } = await import('/js/results.js');
+            const place = (id, open_now) => ({ id, name: `Place ${id}`, open_now,
+                walking_minutes: 3, direction: 'north', distance_m: 200, opening_status: null });
+            const section = document.getElementById('results');
+            const words = () => section.querySelector('.nothing-open .notice-words').innerText;
+            const said = [];
+            for (const [venues, tooOld] of [
+                [[place(1, false), place(2, false)], false],
+                [[place(1, false), place(2, null)], false],
+                [[place(1, null)], true],
+            ]) {
+                renderResults(section, { venues, nearestOpen: null, tooOld });
+                said.push(words());
+            }
+            return said;
+        }"""
+    )
+    said = [" ".join(text.split()) for text in said]
+    assert said[0].startswith("No Safe Place is open now.")
+    assert said[1].startswith("We do not know of a Safe Place that is open now. Phone first.")
+    assert "No Safe Place is open now" not in said[1]
+    assert said[2].startswith("The saved list is too old to know which places are open now.")
+    box = phone.locator(".nothing-open")
+    on_screen(phone, box.get_by_text("The saved list is too old"))
+    assert box.get_by_role("link", name="Call 999").is_visible()
+
+
 @phone_at("day")
 def test_a_place_search_brings_the_answer_into_view(phone) -> None:
     phone.goto("/")

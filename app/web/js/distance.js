@@ -74,5 +74,7 @@ export function nearestFromList(list, lat, lon, nowMs, limit = 8) {
     const described = describe(candidate);
     if (described.open_now === true) open.push(described);
   }
-  return { venues, nearestOpen: bestOpen(open, nowMs) };
+  // Past the list's week nothing is known of opening times (js/opening.js says unknown).
+  const tooOld = nowMs / 1000 >= list.valid_until;
+  return { venues, nearestOpen: bestOpen(open, nowMs), tooOld };
 }

@@ -75,7 +75,7 @@ async function outsideAreaWords(lat, lon, nearest) {
 
 // `areaWords`: what the server said of a typed place's area, when it did; else the
 // phone works it out.
-async function showNear(lat, lon, { where = null, status = nearStatus, areaWords = null } = {}) {
+async function showNear(lat, lon, { where = null, status = nearStatus, areaWords = null, roughly = null } = {}) {
   choices.replaceChildren();
   say(status, "Looking for Safe Places. Please wait.");
   let found = null;
@@ -105,7 +105,7 @@ async function showNear(lat, lon, { where = null, status = nearStatus, areaWords
     return;
   }
   setStatus(status);
-  renderResults(results, found, { where, savedAt, areaWords });
+  renderResults(results, found, { where, savedAt, areaWords, roughly });
 }
 
 function findMe() {
@@ -152,7 +152,9 @@ function placesOffline(list, districts, typed) {
   const exactInList = fromList.some((place) => place.name.replace(/\s+/g, "") === code?.[0]);
   if (!centre || exactInList) return fromList;
   const [latitude, longitude] = centre;
-  return [{ name: code[1], area: "", match: "exact", latitude, longitude }];
+  // A whole postcode placed only by its district: say so, and give no directions.
+  const roughly = code[2] ? `${code[1]} ${code[2]}` : null;
+  return [{ name: code[1], area: "", match: "exact", latitude, longitude, roughly }];
 }
 
 // With no signal: the towns and postcodes of the saved list.
@@ -180,7 +182,8 @@ function placeLabel(place) {
 }
 
 function showNearPlace(place, areaWords = null) {
-  return showNear(place.latitude, place.longitude, { where: place.name, status: searchStatus, areaWords });
+  const { roughly = null } = place;
+  return showNear(place.latitude, place.longitude, { where: place.name, status: searchStatus, areaWords, roughly });
 }
 
 function offerChoices(question, places) {

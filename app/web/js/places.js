@@ -31,9 +31,15 @@ export function placePicture(venue, className, alt = "") {
 }
 
 // "5 minutes walk, north", "It is right here.", "It is 12 km away. That is too far to walk."
+// `rough`: measured from the middle of an area, not from the person: no direction.
 export function walkWords(venue) {
-  if (venue.direction === "here") return "It is right here.";
   const minutes = venue.walking_minutes;
+  if (venue.rough) {
+    return minutes === null || minutes === undefined
+      ? `About ${Math.round(venue.distance_m / 1000)} km from the middle of the area.`
+      : `About ${minutes} ${minutes === 1 ? "minute" : "minutes"} walk from the middle of the area.`;
+  }
+  if (venue.direction === "here") return "It is right here.";
   if (minutes === null || minutes === undefined) {
     return `It is ${Math.round(venue.distance_m / 1000)} km away. That is too far to walk.`;
   }

@@ -72,9 +72,16 @@ function placeToGo(venue, { nearerOpen }) {
 }
 
 // The calls take the box's whole width: beside the picture they would not fit a phone.
-function nothingOpen() {
-  return readable(h("div", { class: "notice notice-strong nothing-open" }, picture("closed", 48),
-    h("div", { class: "notice-words" }, h("p", { class: "nothing-open-words", text: "No Safe Place is open now." }), helpNowWords()),
+// "No Safe Place is open now" only when each place listed is known to be closed: with
+// places whose hours are not known (or a saved list too old to know any), it says so.
+function nothingOpen(venues, tooOld) {
+  const unknown = tooOld || venues.some((venue) => venue.open_now !== false);
+  const words = tooOld ? ["The saved list is too old to know which places are open now.", "Phone first."]
+    : unknown ? ["We do not know of a Safe Place that is open now.", "Phone first."]
+      : ["No Safe Place is open now."];
+  return readable(h("div", { class: "notice notice-strong nothing-open" }, picture(unknown ? "clock" : "closed", 48),
+    h("div", { class: "notice-words" },
+      ...words.map((text) => h("p", { class: "nothing-open-words", text })), helpNowWords()),
     helpNowCalls()));
 }
 
@@ -86,8 +93,11 @@ function group(title, venues) {
 // `found`: {venues, nearestOpen}, as the server (or the saved list) gives them.
 // `where`: words for the heading, or null for "you". `areaWords`: sentences saying the
 // place is outside the scheme's area, or null.
-export function renderResults(section, found, { where = null, savedAt = null, areaWords = null } = {}) {
-  const { venues, nearestOpen } = found;
+// `roughly`: the postcode typed when, with no signal, only its district could be found:
+// distances are from the district's middle, so no directions are given.
+export function renderResults(section, found, { where = null, savedAt = null, areaWords = null, roughly = null } = {}) {
+  const { nearestOpen, tooOld = false } = found;
+  const venues = roughly ? found.venues.map((venue) => ({ ...venue, direction: null, rough: true })) : found.venues;
   const heading = section.querySelector("h2");
   heading.textContent = where ? `Safe Places near ${where}` : "Safe Places near you";
   const parts = [];
@@ -98,8 +108,13 @@ export function renderResults(section, found, { where = null, savedAt = null, ar
   } else {
     const rest = venues.filter((venue) => venue.id !== nearestOpen?.id);
     const nearerOpen = rest.some((venue) => venue.open_now === true && venue.distance_m < nearestOpen?.distance_m);
-    parts.push(nearestOpen ? placeToGo(nearestOpen, { nearerOpen }) : nothingOpen());
+    const best = nearestOpen && roughly ? { ...nearestOpen, direction: null, rough: true } : nearestOpen;
+    parts.push(best ? placeToGo(best, { nearerOpen }) : nothingOpen(venues, tooOld));
     if (savedAt) parts.push(notice("signal", "You have no signal, or it is weak.", `We used the list ${savedOnWords(savedAt).replace("Saved", "saved")}`));
+    if (roughly) {
+      parts.push(notice("map", `With no signal we can find the area ${where}, but not ${roughly}.`,
+        `How far places are is from the middle of ${where}.`));
+    }
     // Not a short walk: 999 and 101 are on the card or in the box; after them, help
     // for someone who cannot hear or speak on the phone (js/no-voice.js).
     if (!nearestOpen?.nearby) parts.push(noVoiceHelp(savedNoVoiceContacts(), 3));
