@@ -160,6 +160,28 @@ def test_an_officer_declines_with_a_reason(page, staff_site: StaffSite, context)
     assert shown["status"] == "declined" and shown["decline_reason"] == "No trained staff yet."
 
 
+def test_the_hours_are_said_back_in_words_as_they_are_typed(page) -> None:
+    """A shopkeeper's "9-5" is told at once, with what to write; right hours are said as
+    people will see them, on screen at 320 px, before anything is sent."""
+    page.goto("/join")
+    hours = page.get_by_label("Opening hours")
+    words = page.locator("#join-hours-words")
+    hours.fill("Mo-Fr 9-5")
+    page.locator('#join-hours-words[data-ok="false"]:not([hidden])').wait_for()
+    assert "write 09:00-17:00" in words.inner_text()
+    hours.fill("Mo-Fr 09:00-17:30; Sa 10:00-16:00; PH off")
+    page.locator('#join-hours-words[data-ok="true"]').wait_for()
+    said = words.inner_text()
+    assert "What people will see:" in said
+    assert re.search(r"Monday \d+ \w+: 9am to 5:30pm", said), said
+    assert re.search(r"Saturday \d+ \w+: 10am to 4pm", said), said
+    words.scroll_into_view_if_needed()
+    box = words.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 320
+    hours.fill("")
+    page.locator("#join-hours-words[hidden]").wait_for(state="attached")
+
+
 # --- the standards, on both new screens --------------------------------------------
 
 
@@ -205,6 +227,8 @@ def open_screen(context, site: StaffSite, screen: str, waiting: str):
     if screen.startswith("join"):
         tab.goto("/join")
         if screen == "join with problems":
+            tab.get_by_label("Opening hours").fill("Mo-Fr 9-5")
+            tab.locator('#join-hours-words[data-ok="false"]:not([hidden])').wait_for()
             tab.get_by_label("Your email").fill("not an email")
             tab.get_by_label("Postcode").fill("ZZ99 9ZZ")
             tab.get_by_role("button", name="Send my form").click()

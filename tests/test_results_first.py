@@ -300,8 +300,8 @@ def test_when_nothing_is_open_a_box_says_so_with_999_and_101(phone) -> None:
 
 @phone_at("night")
 def test_with_hours_not_known_the_box_never_says_nothing_is_open(phone) -> None:
-    """"No Safe Place is open now" only when every place listed is known to be closed;
-    a saved list past its week says it is too old to know (a user trial, December)."""
+    """The box says "No Safe Place is open now" only when each place listed is known to be
+    closed; a saved list past its week says it is too old to know (a user trial)."""
     phone.goto("/")
     said = phone.evaluate(
         """async () => {

@@ -655,8 +655,8 @@ def _refuse_twelve_hour_clock(start: TimePoint, end: TimePoint, end_token: Token
         opens, closes = _clock(start.minutes), _clock(end.minutes)
         raise _fail(
             f"This closes at {closes} the next morning, after opening at {opens}. "
-            f"If it closes in the afternoon, write {opens}-{_clock(afternoon)} "
-            f"(the 24-hour clock); if it closes in the night, write {opens}-{closes}.",
+            f"To close in the afternoon, write {opens}-{_clock(afternoon)} (the 24-hour "
+            f"clock). If it really closes in the night, write {opens}-{closes}.",
             end_token.at,
         )
 

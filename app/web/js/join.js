@@ -73,6 +73,45 @@ function missing() {
   return problems;
 }
 
+// The hours said back in words as they are typed, by the same check the server makes
+// when the form is sent (POST /api/opening-hours/check): "9-5" is told at once, with
+// what to write, and right hours read as people will see them ("9am to 5pm").
+const hoursInput = inputOf("opening_hours");
+const hoursWords = document.getElementById("join-hours-words");
+const CHECK_WAIT_MS = 400;
+let checkTimer;
+let checksAsked = 0;
+
+function sayHours(ok, title, lines = []) {
+  hoursWords.dataset.ok = String(ok);
+  hoursWords.replaceChildren(h("p", { class: "hours-words-title", text: title }),
+    lines.length ? h("ul", {}, lines.map((line) => h("li", { text: line }))) : null);
+  hoursWords.hidden = false;
+}
+
+async function checkHours() {
+  const value = hoursInput.value.trim();
+  const mine = ++checksAsked;
+  if (!value) {
+    hoursWords.hidden = true;
+    return;
+  }
+  try {
+    const { data } = await request("/api/opening-hours/check", { method: "POST", json: { opening_hours: value }, cache: "no-store" });
+    if (mine === checksAsked) sayHours(true, "What people will see:", [...data.week, ...(data.holidays ?? [])]);
+  } catch (error) {
+    if (mine !== checksAsked) return;
+    // With no signal the words wait: the hours are checked again when the form is sent.
+    if (error instanceof ApiError && error.status === 422) sayHours(false, error.message);
+    else hoursWords.hidden = true;
+  }
+}
+
+hoursInput.addEventListener("input", () => {
+  clearTimeout(checkTimer);
+  checkTimer = setTimeout(checkHours, CHECK_WAIT_MS);
+});
+
 function showThanks(message) {
   form.hidden = true;
   document.getElementById("join-intro").hidden = true;
