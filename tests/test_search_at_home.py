@@ -65,6 +65,8 @@ def north_of(lat: float, lon: float, metres: float) -> tuple[float, float]:
         ("CV34", "CV34", "postcode"),
         ("CV34 4AB", "CV34 4AB", "postcode"),
         ("cv344ab", "CV34 4AB", "postcode"),
+        ("CV34 4AB Warwick", "CV34 4AB", "postcode"),  # a postcode among other words
+        ("12 High Street, Warwick, cv34 4ab", "CV34 4AB", "postcode"),
         ("lemington", "Royal Leamington Spa", "gazetteer"),
         ("Leamington", "Royal Leamington Spa", "gazetteer"),
     ],

@@ -25,6 +25,10 @@ from app.venues.venue_file import POSTCODE
 log = logging.getLogger(__name__)
 
 OUTWARD_CODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
+# A whole postcode among other words ("CV34 4AB Warwick", an address pasted whole).
+POSTCODE_AMONG_WORDS = re.compile(
+    r"(?<![A-Z0-9])([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})(?![A-Z0-9])"
+)
 # Below this score a name is not offered at all ("Polesworth" is not "Halesworth").
 MIN_SCORE = 85
 # In the scheme's own area a looser spelling still counts: a person there most likely
@@ -200,9 +204,11 @@ def rank_places(
 
 
 def postcode_key(query: str) -> tuple[str, str] | None:
-    """('full', 'CV34 4AB') or ('outward', 'CV34') when the query looks like a postcode."""
+    """('full', 'CV34 4AB') or ('outward', 'CV34') when the query looks like a postcode,
+    or holds a whole one among other words ('CV34 4AB Warwick': the postcode says more
+    than the town)."""
     squeezed = " ".join(query.upper().split())
-    match = POSTCODE.match(squeezed)
+    match = POSTCODE.match(squeezed) or POSTCODE_AMONG_WORDS.search(squeezed)
     if match:
         return "full", f"{match.group(1)} {match.group(2)}"
     if OUTWARD_CODE.match(squeezed):
