@@ -210,6 +210,16 @@ def test_offline_the_app_opens_and_finds_places_from_the_saved_list(
     assert tab.locator(".place-name").first.inner_text() in {
         v["name"] for v in listed if v["town"] == "Rugby"
     }
+    # Spelt nearly right, as the server's search forgives: asked, then found.
+    for typed, town in (("Warwik", "Warwick"), ("lemington", "Leamington Spa")):
+        tab.get_by_role("textbox", name="Town or postcode").fill(typed)
+        tab.keyboard.press("Enter")
+        tab.get_by_role("heading", name=f"Did you mean {town}?").wait_for()
+        tab.get_by_role("button", name=town, exact=True).click()
+        tab.locator("#results-heading", has_text=f"Safe Places near {town}").wait_for()
+    tab.get_by_role("textbox", name="Town or postcode").fill("Coventree")  # no Safe Place's
+    tab.keyboard.press("Enter")
+    tab.get_by_text("We cannot find that place.").wait_for()
 
     tab.goto(f"/venues/{visited['id']}")
     tab.locator("#venue:not([hidden])").wait_for()

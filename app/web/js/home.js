@@ -157,24 +157,60 @@ function placesOffline(list, districts, typed) {
   return [{ name: code[1], area: "", match: "exact", latitude, longitude, roughly }];
 }
 
-// With no signal: the towns and postcodes of the saved list.
+// Letters to add, drop or change to make one word the other (Levenshtein's distance).
+function editsBetween(a, b) {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length];
+}
+
+// Places named by saved venues ([name, venue] pairs), each at the middle of its venues.
+function middlesOf(named, match) {
+  const sums = new Map();
+  for (const [name, venue] of named) {
+    const sum = sums.get(name) ?? { latitude: 0, longitude: 0, count: 0 };
+    sum.latitude += venue.latitude;
+    sum.longitude += venue.longitude;
+    sum.count += 1;
+    sums.set(name, sum);
+  }
+  return [...sums].slice(0, 5).map(([name, sum]) => ({
+    name, area: "", match, latitude: sum.latitude / sum.count, longitude: sum.longitude / sum.count,
+  }));
+}
+
+// With no signal, a town of the saved list spelt nearly right ("Warwik", "lemington"),
+// as the server's search forgives: from the start of any of its words, a letter or two
+// out (one for a short word). Offered as "Did you mean …?".
+function nearlySpelt(town, wanted) {
+  const words = town.toLowerCase().split(/[\s-]+/);
+  const allowed = wanted.length < 6 ? 1 : 2;
+  return words.some((_, i) => {
+    const tail = words.slice(i).join("");
+    return [-1, 0, 1].some((more) => editsBetween(wanted, tail.slice(0, wanted.length + more)) <= allowed);
+  });
+}
+
+// With no signal: the towns and postcodes of the saved list; else towns spelt nearly so.
 function placesFromList(list, typed) {
   const wanted = typed.toLowerCase().replace(/\s+/g, "");
-  const matches = new Map();
+  const named = [];
   for (const venue of list.venues) {
     const town = venue.town.toLowerCase().replace(/\s+/g, "");
     const postcode = venue.postcode.toLowerCase().replace(/\s+/g, "");
-    if (!town.startsWith(wanted) && !postcode.startsWith(wanted)) continue;
-    const name = postcode.startsWith(wanted) ? venue.postcode : venue.town;
-    const sums = matches.get(name) ?? { latitude: 0, longitude: 0, count: 0 };
-    sums.latitude += venue.latitude;
-    sums.longitude += venue.longitude;
-    sums.count += 1;
-    matches.set(name, sums);
+    if (postcode.startsWith(wanted)) named.push([venue.postcode, venue]);
+    else if (town.startsWith(wanted)) named.push([venue.town, venue]);
   }
-  return [...matches].slice(0, 5).map(([name, sums]) => ({
-    name, area: "", match: "exact", latitude: sums.latitude / sums.count, longitude: sums.longitude / sums.count,
-  }));
+  if (named.length) return middlesOf(named, "exact");
+  const letters = wanted.replace(/[^a-z]/g, "");
+  if (letters.length < 4) return [];
+  return middlesOf(list.venues.filter((venue) => nearlySpelt(venue.town, letters)).map((venue) => [venue.town, venue]), "close");
 }
 
 function placeLabel(place) {
