@@ -3,6 +3,7 @@ the venue file, placed at its postcode), nothing of it is public until an office
 approves it, approval makes the venue and its staff account once, and vetting is for
 officers' eyes only. Every new route x every kind of caller."""
 
+import re
 from datetime import date, datetime, timedelta
 from http.server import ThreadingHTTPServer
 from typing import Any
@@ -91,6 +92,11 @@ def test_a_venue_applies_and_is_public_only_once_approved(site: Site, engine: En
     assert shown["venue"]["postcode"] == "CV32 4AA"
     assert (shown["venue"]["latitude"], shown["venue"]["longitude"]) == CV32_4AA
     assert shown["enough_trained_staff"] is True and shown["min_trained_staff"] == 2
+    # The hours as people would see them, for the officer to check before approving.
+    week = shown["opening_week"]
+    assert len(week) == 7 and all(re.fullmatch(r"\w+day \d+ \w+: .+", line) for line in week)
+    assert any(line.startswith("Monday") and line.endswith(": 9am to 5:30pm") for line in week)
+    assert any(line.startswith("Sunday") and line.endswith(": Closed") for line in week), week
 
     approved = site.client.post(f"/api/applications/{answer['id']}/approve", headers=officer(site))
     assert approved.status_code == 200, approved.text

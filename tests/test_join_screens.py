@@ -97,6 +97,11 @@ def test_a_place_applies_an_officer_approves_and_its_staff_sign_in(
     card.wait_for()
     assert card.get_by_text(email).is_visible()
     assert card.get_by_text("Leamington Spa").is_visible()
+    # The hours as people will see them (Mo-Sa 09:00-17:00), beside the code.
+    assert card.get_by_text("What people will see").is_visible()
+    week = card.locator("dt:has-text('What people will see') + dd").inner_text()
+    assert re.search(r"^Monday \d+ \w+: 9am to 5pm$", week, re.M), week
+    assert re.search(r"^Sunday \d+ \w+: Closed$", week, re.M), week
     card.get_by_role("button", name=f"Approve {name}").click()
     shown = tab.locator("#one-time-password")
     shown.wait_for()

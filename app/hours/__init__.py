@@ -29,6 +29,7 @@ from app.hours.words import (
     opening_now,
     state_spans,
     today_in_words,
+    week_lines,
     week_words,
     when_words,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "state_spans",
     "today_in_words",
     "warm_up",
+    "week_lines",
     "week_words",
     "when_words",
 ]

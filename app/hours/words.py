@@ -215,6 +215,11 @@ def week_words(hours: Hours, now: datetime) -> list[tuple[str, date, str]]:
     return [(DAY_NAMES[day.weekday()], day, day_words(hours, day)) for day in days]
 
 
+def week_lines(hours: Hours, now: datetime) -> list[str]:
+    """The next 7 days as lines: 'Monday 7 December: 9am to 5pm'."""
+    return [f"{name} {day.day} {day:%B}: {words}" for name, day, words in week_words(hours, now)]
+
+
 def closed_until_words(closed_until: date) -> str:
     """'Closed until Monday 3 March.': the day it opens as usual again."""
     return f"Closed until {DAY_NAMES[closed_until.weekday()]} {closed_until.day} {closed_until:%B}."

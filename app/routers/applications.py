@@ -92,6 +92,7 @@ def list_applications(
     session: SessionDep,
     settings: SettingsDep,
     _officer: OfficerOnly,
+    now: NowDep,
     status: Annotated[ApplicationStatus | None, Query(description="Only these.")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
 ) -> list[ApplicationPublic]:
@@ -99,7 +100,7 @@ def list_applications(
     found = rules.applications(session, status, limit)
     alike = rules.looks_the_same(session, found)
     return [
-        rules.shown(application, settings.min_trained_staff, alike.get(application.id or 0))
+        rules.shown(application, settings.min_trained_staff, now, alike.get(application.id or 0))
         for application in found
     ]
 
@@ -110,11 +111,11 @@ def list_applications(
     responses=OFFICER_ERRORS,
 )
 def read_application(
-    session: SessionDep, application: ApplicationOr404, settings: SettingsDep
+    session: SessionDep, application: ApplicationOr404, settings: SettingsDep, now: NowDep
 ) -> ApplicationPublic:
     """One application (officers)."""
     alike = rules.looks_the_same(session, [application])
-    return rules.shown(application, settings.min_trained_staff, alike.get(application.id or 0))
+    return rules.shown(application, settings.min_trained_staff, now, alike.get(application.id or 0))
 
 
 @router.post(
@@ -152,7 +153,7 @@ def decline_application(
 ) -> ApplicationPublic:
     """Say no, with a short reason (officers)."""
     rules.decline(session, application, officer, decline.reason, now)
-    return rules.shown(application, settings.min_trained_staff)
+    return rules.shown(application, settings.min_trained_staff, now)
 
 
 @router.get(

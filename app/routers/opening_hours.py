@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends
 from pydantic import AwareDatetime, BaseModel, Field
 
 from app.deps import get_now
-from app.hours import HoursError, State, check_hours, holiday_words, week_words
+from app.hours import HoursError, State, check_hours, holiday_words, week_lines
 from app.http.errors import error_responses
 from app.models.venue import PlainFloat
 from app.problems import Invalid
@@ -73,7 +73,8 @@ def check(body: HoursToCheck, now: Annotated[datetime, Depends(get_now)]) -> Hou
         states.append(
             StateAt(at=moment, open_now=None if state == State.UNKNOWN else state == State.OPEN)
         )
-    week = [f"{name} {day.day} {day:%B}: {words}" for name, day, words in week_words(hours, now)]
     return HoursChecked(
-        states=states, week=week, holidays=holiday_words(hours, now.date(), days=366)
+        states=states,
+        week=week_lines(hours, now),
+        holidays=holiday_words(hours, now.date(), days=366),
     )

@@ -25,7 +25,7 @@ from app.db import stored_utc
 from app.gazetteer.place_names import Gazetteer, OnlineGeocoder
 from app.gazetteer.postcode_lookup import find_postcode, unknown_in_northern_ireland
 from app.gazetteer.postcodes import PostcodeTable
-from app.hours import LONDON
+from app.hours import LONDON, HoursError, parse_hours, week_lines
 from app.models import Account, AccountVenue, Application, Role, Venue, VenueVetting
 from app.models.scheme import ApplicationStatus
 from app.models.venue import Category, PlainFloat
@@ -155,6 +155,12 @@ class ApplicationPublic(BaseModel):
         description="Safe Places (withdrawn ones too) and other undecided applications at the "
         "same postcode with a name like this one's: check before approving (an approval "
         "makes a new venue).",
+    )
+    opening_week: list[str] = Field(
+        default=[],
+        description="The opening hours in words for the next 7 days, as people would see "
+        "them ('Monday 7 December: 9am to 5pm'); empty without hours, or with hours the "
+        "service can no longer read.",
     )
 
 
@@ -314,16 +320,30 @@ def application_or_not_found(session: Session, application_id: int) -> Applicati
 def shown(
     application: Application,
     min_trained_staff: int,
+    now: datetime,
     looks_the_same: list[LooksTheSame] | None = None,
 ) -> ApplicationPublic:
     assert application.id is not None
+    venue = AppliedVenue.model_validate(application.venue)
     return ApplicationPublic(
         **application.model_dump(exclude={"venue", "decided_by"}),
-        venue=AppliedVenue.model_validate(application.venue),
+        venue=venue,
         enough_trained_staff=application.trained_staff >= min_trained_staff,
         min_trained_staff=min_trained_staff,
         looks_the_same=looks_the_same or [],
+        opening_week=_week_in_words(venue, now),
     )
+
+
+def _week_in_words(venue: AppliedVenue, now: datetime) -> list[str]:
+    """What people would see of the hours, for the officer to check before approving."""
+    if not venue.opening_hours:
+        return []
+    try:
+        hours = parse_hours(venue.opening_hours, venue.latitude, venue.longitude)
+    except HoursError:
+        return []  # checked when sent; a rule made stricter since says so on approval
+    return week_lines(hours, now)
 
 
 # --- the same venue twice? --------------------------------------------------------------
@@ -525,7 +545,7 @@ def approve(
     session.add(application)
     _commit_or_refuse(session)
     return Approval(
-        application=shown(application, min_trained_staff),
+        application=shown(application, min_trained_staff, now),
         venue_id=venue.id,
         venue_ref=venue.ref,
         account_email=account.email,

@@ -29,6 +29,8 @@ function facts(application) {
     ["Phone", venue.phone],
     ["Website", venue.website],
     ["Opening hours", venue.opening_hours],
+    // As people will see them: "9-5" read as 9am to 5am would show here.
+    ["What people will see", (application.opening_week ?? []).join("\n")],
     ["No steps at the way in", yesNo(venue.step_free)],
     ["Accessible toilet", yesNo(venue.accessible_toilet)],
     ["Quiet place to sit", yesNo(venue.quiet_space)],
