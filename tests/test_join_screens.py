@@ -174,6 +174,8 @@ def test_the_hours_are_said_back_in_words_as_they_are_typed(page) -> None:
     hours.fill("Mo-Fr 9-5")
     page.locator('#join-hours-words[data-ok="false"]:not([hidden])').wait_for()
     assert "write 09:00-17:00" in words.inner_text()
+    assert words.inner_text().startswith("Opening hours is not")  # the box's own name
+    assert "null" not in words.inner_text()
     hours.fill("Mo-Fr 09:00-17:30; Sa 10:00-16:00; PH off")
     page.locator('#join-hours-words[data-ok="true"]').wait_for()
     said = words.inner_text()

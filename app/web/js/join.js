@@ -5,7 +5,7 @@
 import { CATEGORY_WORDS } from "./constants.js";
 import { ApiError, request } from "./api.js";
 import { h, picture, sentences } from "./dom.js";
-import { clearFieldErrors, clearProblem, showFieldErrors, showProblem } from "./field-problems.js";
+import { clearFieldErrors, clearProblem, fieldMessage, showFieldErrors, showProblem } from "./field-problems.js";
 
 const form = document.getElementById("join-form");
 const problem = document.getElementById("problem");
@@ -84,8 +84,9 @@ let checksAsked = 0;
 
 function sayHours(ok, title, lines = []) {
   hoursWords.dataset.ok = String(ok);
-  hoursWords.replaceChildren(h("p", { class: "hours-words-title", text: title }),
-    lines.length ? h("ul", {}, lines.map((line) => h("li", { text: line }))) : null);
+  const said = [h("p", { class: "hours-words-title", text: title })];
+  if (lines.length) said.push(h("ul", {}, lines.map((line) => h("li", { text: line }))));
+  hoursWords.replaceChildren(...said);
   hoursWords.hidden = false;
 }
 
@@ -102,7 +103,9 @@ async function checkHours() {
   } catch (error) {
     if (mine !== checksAsked) return;
     // With no signal the words wait: the hours are checked again when the form is sent.
-    if (error instanceof ApiError && error.status === 422) sayHours(false, error.message);
+    if (error instanceof ApiError && error.status === 422) {
+      sayHours(false, fieldMessage("opening_hours", error.message, labelWords("opening_hours")));
+    }
     else hoursWords.hidden = true;
   }
 }

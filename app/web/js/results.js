@@ -113,7 +113,7 @@ export function renderResults(section, found, { where = null, savedAt = null, ar
     if (savedAt) parts.push(notice("signal", "You have no signal, or it is weak.", `We used the list ${savedOnWords(savedAt).replace("Saved", "saved")}`));
     if (roughly) {
       parts.push(notice("map", `With no signal we can find the area ${where}, but not ${roughly}.`,
-        `How far places are is from the middle of ${where}.`));
+        `The walks are from the middle of ${where}, not from you.`));
     }
     // Not a short walk: 999 and 101 are on the card or in the box; after them, help
     // for someone who cannot hear or speak on the phone (js/no-voice.js).
