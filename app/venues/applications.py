@@ -25,7 +25,7 @@ from app.db import stored_utc
 from app.gazetteer.place_names import Gazetteer, OnlineGeocoder
 from app.gazetteer.postcode_lookup import find_postcode, unknown_in_northern_ireland
 from app.gazetteer.postcodes import PostcodeTable
-from app.hours import LONDON, HoursError, parse_hours, week_lines
+from app.hours import LONDON, HoursError, check_hours, week_lines
 from app.models import Account, AccountVenue, Application, Role, Venue, VenueVetting
 from app.models.scheme import ApplicationStatus
 from app.models.venue import Category, PlainFloat
@@ -340,7 +340,8 @@ def _week_in_words(venue: AppliedVenue, now: datetime) -> list[str]:
     if not venue.opening_hours:
         return []
     try:
-        hours = parse_hours(venue.opening_hours, venue.latitude, venue.longitude)
+        # What the public sent: read afresh, never kept with the stored venues' hours.
+        hours = check_hours(venue.opening_hours, venue.latitude, venue.longitude)
     except HoursError:
         return []  # checked when sent; a rule made stricter since says so on approval
     return week_lines(hours, now)

@@ -96,8 +96,10 @@ function group(title, venues) {
 // `roughly`: the postcode typed when, with no signal, only its district could be found:
 // distances are from the district's middle, so no directions are given.
 export function renderResults(section, found, { where = null, savedAt = null, areaWords = null, roughly = null } = {}) {
-  const { nearestOpen, tooOld = false } = found;
-  const venues = roughly ? found.venues.map((venue) => ({ ...venue, direction: null, rough: true })) : found.venues;
+  const { tooOld = false } = found;
+  const asFound = (venue) => (roughly && venue ? { ...venue, direction: null, rough: true } : venue);
+  const venues = found.venues.map(asFound);
+  const nearestOpen = asFound(found.nearestOpen);
   const heading = section.querySelector("h2");
   heading.textContent = where ? `Safe Places near ${where}` : "Safe Places near you";
   const parts = [];
@@ -108,8 +110,7 @@ export function renderResults(section, found, { where = null, savedAt = null, ar
   } else {
     const rest = venues.filter((venue) => venue.id !== nearestOpen?.id);
     const nearerOpen = rest.some((venue) => venue.open_now === true && venue.distance_m < nearestOpen?.distance_m);
-    const best = nearestOpen && roughly ? { ...nearestOpen, direction: null, rough: true } : nearestOpen;
-    parts.push(best ? placeToGo(best, { nearerOpen }) : nothingOpen(venues, tooOld));
+    parts.push(nearestOpen ? placeToGo(nearestOpen, { nearerOpen }) : nothingOpen(venues, tooOld));
     if (savedAt) parts.push(notice("signal", "You have no signal, or it is weak.", `We used the list ${savedOnWords(savedAt).replace("Saved", "saved")}`));
     if (roughly) {
       parts.push(notice("map", `With no signal we can find the area ${where}, but not ${roughly}.`,
