@@ -3,7 +3,7 @@ totals, every sort both ways, every filter, bounds, open problem counts, staff s
 only their own, and the never-checked rule: a venue's check clock starts when it was
 added. On SQLite and PostgreSQL (the `engine` fixture)."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -19,6 +19,14 @@ from tests.people import add_account, cheap_hashing, token_headers, venue_ids  #
 pytestmark = pytest.mark.usefixtures("cheap_hashing")
 PAGE = "/api/venues/editable/page"
 TODAY = datetime.now(LONDON).date()
+
+
+def added_at(now: datetime, days: int) -> datetime:
+    """Now, or midday in London `days` ago: "now less 410 days" run at 23:30 in December
+    is 00:30 the next day in London in October (summer time), and the venue list dates
+    additions in London."""
+    return now if not days else datetime.combine(TODAY - timedelta(days=days), time(12), LONDON)
+
 
 # ref: name, town, days since last checked (None: never), days since last confirmed,
 # days since added, open problem reports (new, in hand) and settled ones (done).
@@ -55,7 +63,7 @@ def set_venues(engine: Engine) -> dict[str, int]:
                 .values(
                     last_checked=days_ago(checked),
                     last_confirmed=days_ago(confirmed),
-                    created_at=now - timedelta(days=added),
+                    created_at=added_at(now, added),
                 )
             )
             statuses = [ProblemStatus.new, ProblemStatus.in_hand] * open_ones
